@@ -1,0 +1,69 @@
+//! `cargo xtask`: the maintenance pipeline for the ServiceTitan SDK.
+//!
+//! The stages run top-down, one module each:
+//! `import` → `normalize` → `fixups` → `generate` → `write` → `check`.
+//! This file only parses arguments and calls them.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+mod areas;
+mod diff;
+mod import;
+mod lock;
+
+#[derive(Parser)]
+#[command(name = "xtask", about = "ServiceTitan SDK maintenance commands")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Spec files: import from ServiceTitan downloads, compare two sets.
+    Specs {
+        #[command(subcommand)]
+        command: SpecsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum SpecsCommand {
+    /// Copy spec files into specs/ and rewrite specs/specs.lock.
+    Import {
+        /// Folders or files holding ServiceTitan OpenAPI JSON documents.
+        #[arg(required = true)]
+        sources: Vec<PathBuf>,
+    },
+    /// Report what changed between two spec sets, with the semver impact per crate.
+    Diff {
+        /// The old set: a folder of specs, or a specs.lock.
+        old: PathBuf,
+        /// The new set: a folder of specs.
+        new: PathBuf,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// The workspace root (the parent of this crate's manifest directory).
+fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let root = workspace_root();
+    match cli.command {
+        Command::Specs { command } => match command {
+            SpecsCommand::Import { sources } => import::run(&sources, &root.join("specs")),
+            SpecsCommand::Diff { old, new, json } => diff::run(&old, &new, json),
+        },
+    }
+}
