@@ -64,7 +64,18 @@
 //! change: patch bump, `0.X.Y` → `0.X.(Y+1)`. Nothing: none. When the old side is a specs.lock,
 //! only hashes and operation counts are known: an unchanged hash is no bump, fewer operations
 //! mean at least one removal (minor), anything else is "unknown" until diffed against the old
-//! JSON files.
+//! JSON files. Bytes that differ with no change listed (descriptions, examples, the OpenAPI
+//! version) need no bump.
+//!
+//! # `--json`
+//!
+//! One object: `old`, `new` (the paths), `areas` (every area of either side, sorted by key) and
+//! `summary` (counts). Per area: `area`, `crate`, `status` (`added`/`removed`/`changed`/
+//! `unchanged`), `detail` (`full`/`hashes-only`), `operations` and `sha256` as `{old, new}`,
+//! `bump` (`none`/`patch`/`minor`/`unknown`/`new-crate`/`crate-removed`), `version`
+//! (`{current, next}` or null) and `changes`: `{severity, kind, subject, detail}` with
+//! `severity` one of `breaking`/`additive`/`compatible`/`unknown` and `kind` a kebab-case
+//! [`Kind`] (`operation-removed`, `field-added`, …). Fields are only ever added to this shape.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::{self, Write as _};
