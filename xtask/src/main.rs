@@ -9,9 +9,16 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 mod areas;
+mod check;
 mod diff;
+mod fixups;
+mod generate;
 mod import;
 mod lock;
+mod normalize;
+mod pipeline;
+mod report;
+mod write;
 
 #[derive(Parser)]
 #[command(name = "xtask", about = "ServiceTitan SDK maintenance commands")]
@@ -27,6 +34,20 @@ enum Command {
         #[command(subcommand)]
         command: SpecsCommand,
     },
+    /// Generate the area crates from specs/ (or, with --check, verify they are up to date).
+    Generate {
+        /// Only this area (e.g. `crm`).
+        #[arg(long)]
+        area: Option<String>,
+        /// Compare with the committed files instead of writing; exit non-zero on drift.
+        #[arg(long)]
+        check: bool,
+        /// With --check, print a diff of each drifted file.
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// Per area: operations in the spec, generated methods, hand-written extras, stream glue, lines.
+    Stats,
 }
 
 #[derive(Subcommand)]
@@ -65,5 +86,11 @@ fn main() -> anyhow::Result<()> {
             SpecsCommand::Import { sources } => import::run(&sources, &root.join("specs")),
             SpecsCommand::Diff { old, new, json } => diff::run(&old, &new, json),
         },
+        Command::Generate {
+            area,
+            check,
+            verbose,
+        } => check::generate(&root, area.as_deref(), check, verbose),
+        Command::Stats => check::stats(&root),
     }
 }
