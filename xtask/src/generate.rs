@@ -635,3 +635,6 @@ fn glue(
     };
     syn::parse2(tokens).context("glue does not parse")
 }
+
+#[cfg(test)]
+mod tests;

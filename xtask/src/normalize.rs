@@ -562,3 +562,6 @@ pub fn validate(doc: &mut Value) -> Result<()> {
             .context("the spec has constructs the generator cannot express")
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,1 @@
+//! Tests of the generate stage on small hand-written specs.

@@ -1,0 +1,1 @@
+//! Tests of the normalize stages on small hand-written specs.
