@@ -29,6 +29,8 @@ pub struct Generated {
     pub paged: Vec<String>,
     /// Export operations with export glue.
     pub exports: Vec<String>,
+    /// Operations left to hand-written `extras`: operationId → why.
+    pub set_aside: BTreeMap<String, String>,
 }
 
 /// Runs the stage on a normalised document.
@@ -36,7 +38,7 @@ pub fn run(mut doc: Value, layout: &Layout, report: &mut Report) -> Result<Gener
     short_names(&mut doc, report)?;
     map_lenient_types(&mut doc);
     let enums = collect_enums(&doc)?;
-    let operations = count_operations(&doc);
+    let operations = count_operations(&doc) + layout.set_aside.len();
     let (paged, exports) = find_feeds(&doc);
 
     let spec: openapiv3::OpenAPI = serde_json::from_value(doc.clone())
@@ -96,6 +98,7 @@ pub fn run(mut doc: Value, layout: &Layout, report: &mut Report) -> Result<Gener
         operations,
         paged: paged.iter().map(|f| f.operation_id.clone()).collect(),
         exports: exports.iter().map(|f| f.operation_id.clone()).collect(),
+        set_aside: layout.set_aside.clone(),
     })
 }
 
@@ -433,11 +436,10 @@ fn schema_for<'a>(doc: &'a Value, schema: &'a Value) -> Option<(&'a Value, Optio
     }
 }
 
-fn item_type(doc: &Value, items: &Value) -> Option<TokenStream> {
+fn item_type(items: &Value) -> Option<TokenStream> {
     if let Some(r) = items.get("$ref").and_then(Value::as_str) {
         let name = r.strip_prefix("#/components/schemas/")?;
         let ident = format_ident!("{}", name.to_pascal_case());
-        let _ = doc;
         return Some(quote!(types::#ident));
     }
     if items.get("x-rust-type").is_some() {
@@ -450,6 +452,18 @@ fn item_type(doc: &Value, items: &Value) -> Option<TokenStream> {
         (Some("integer"), Some("int32")) => Some(quote!(i32)),
         (Some("integer"), _) => Some(quote!(i64)),
         (Some("string"), None) => Some(quote!(::std::string::String)),
+        (Some("array"), _) => {
+            let inner = item_type(items.get("items")?)?;
+            Some(quote!(::std::vec::Vec<#inner>))
+        }
+        // Report rows: arrays of values of any type.
+        (None, None)
+            if items
+                .as_object()
+                .is_some_and(|m| m.keys().all(|k| k == "description")) =>
+        {
+            Some(quote!(::serde_json::Value))
+        }
         _ => None,
     }
 }
@@ -487,7 +501,7 @@ fn find_feeds(doc: &Value) -> (Vec<Feed>, Vec<Feed>) {
             let Some(item) = props
                 .get("data")
                 .and_then(|d| d.get("items"))
-                .and_then(|i| item_type(doc, i))
+                .and_then(item_type)
             else {
                 continue;
             };

@@ -21,6 +21,9 @@ pub struct Layout {
     /// operationId → (marker segment kept at the start of its path, e.g. `/v3`; the service path
     /// the request must go to instead, e.g. `/telecom/v3`).
     pub overrides: BTreeMap<String, (String, String)>,
+    /// Operations progenitor cannot express, removed from the document: operationId → why. Each
+    /// must have a hand-written method in the area crate's `extras` module (`check` verifies it).
+    pub set_aside: BTreeMap<String, String>,
 }
 
 /// Runs every generic stage in order. `validate` runs separately, after the fixups.
@@ -31,6 +34,8 @@ pub fn run(doc: &mut Value, report: &mut Report) -> Result<Layout> {
     drop_additional_properties_false(doc);
     let layout = hoist_tenant(doc, report)?;
     keep_json_media(doc, report);
+    let mut layout = layout;
+    layout.set_aside = set_aside_unexpressible(doc, report);
     collapse_response_kinds(doc, report);
     Ok(layout)
 }
@@ -265,6 +270,7 @@ fn hoist_tenant(doc: &mut Value, report: &mut Report) -> Result<Layout> {
     let mut layout = Layout {
         service_path: format!("{server_path}{main_prefix}"),
         overrides: BTreeMap::new(),
+        set_aside: BTreeMap::new(),
     };
     let old = std::mem::take(paths);
     let mut old: Vec<(String, Value)> = old.into_iter().collect();
@@ -372,6 +378,68 @@ fn keep_json_media(doc: &mut Value, report: &mut Report) {
     for (id, what) in changes {
         report.change(&id, what);
     }
+}
+
+/// Stage `set_aside_unexpressible`: operations whose declared shape would give a wrong or useless
+/// generated method are removed and left to hand-written `extras`:
+/// - uploads declared as a JSON body with a `format: binary` property (ServiceTitan takes the
+///   file as multipart form data; a JSON string would be rejected);
+/// - downloads answered with a `302` redirect to the file;
+/// - `GET`s whose `200` is declared without any body (the file, or an undocumented JSON list).
+fn set_aside_unexpressible(doc: &mut Value, report: &mut Report) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let mut remove = Vec::new();
+    for (path, method, op) in operations_mut(doc) {
+        let id = op_label(&path, &method, op);
+        let responses = op.get("responses").and_then(Value::as_object);
+        let success: Vec<(&String, &Value)> = responses
+            .into_iter()
+            .flatten()
+            .filter(|(c, _)| c.starts_with('2'))
+            .collect();
+        let body = op
+            .get("requestBody")
+            .and_then(|b| b.get("content"))
+            .map(Value::to_string)
+            .unwrap_or_default();
+        let reason = if body.contains("\"format\":\"binary\"") {
+            Some(
+                "upload: the spec declares a JSON body with a binary field; ServiceTitan takes multipart form data",
+            )
+        } else if responses.is_some_and(|r| r.contains_key("302"))
+            && success.iter().all(|(_, r)| response_kind(r) == Kind::Empty)
+        {
+            Some("download: answered with a 302 redirect to the file")
+        } else if method == "get"
+            && !success.is_empty()
+            && success.iter().all(|(_, r)| response_kind(r) == Kind::Empty)
+        {
+            Some("GET whose 200 is declared without a body: the response is not described")
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            report.change(
+                &id,
+                format!("set aside for a hand-written method in `extras` ({reason})"),
+            );
+            out.insert(id, reason.to_string());
+            remove.push((path, method));
+        }
+    }
+    let paths = doc
+        .get_mut("paths")
+        .and_then(Value::as_object_mut)
+        .expect("paths checked by hoist_tenant");
+    for (path, method) in remove {
+        if let Some(item) = paths.get_mut(&path).and_then(Value::as_object_mut) {
+            item.remove(&method);
+            if !item.keys().any(|k| METHODS.contains(&k.as_str())) {
+                paths.remove(&path);
+            }
+        }
+    }
+    out
 }
 
 /// What progenitor makes of a response: a typed JSON body, no body, or raw bytes.
