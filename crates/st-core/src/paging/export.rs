@@ -73,8 +73,10 @@ impl Checkpoint {
 /// [`items`](Export::items) (records, with [`ExportItems::checkpoint`]). Nothing is sent
 /// until the stream is polled.
 ///
-/// The feed owns the request's `from` parameter: a `from` set on the builder itself is
-/// replaced by the start chosen here.
+/// Choose the start with these methods, not with the builder's own `.from(…)`:
+/// [`from_date`](Export::from_date) and [`from_checkpoint`](Export::from_checkpoint) replace
+/// it, but [`from_start`](Export::from_start) cannot remove it (a generated builder has no way
+/// to unset a parameter), so the feed would silently start there.
 #[derive(Debug, Clone)]
 #[must_use = "an export does nothing until `.pages()` or `.items()` is polled"]
 pub struct Export<R> {

@@ -273,6 +273,10 @@ pub trait ExportRequest: Clone + Send + Sized {
     /// Record type of the export.
     type Item: Send;
     /// The same request, starting from `from` (continuation token or date); `None` = from the beginning.
+    ///
+    /// With `None` the request should send no `from`. Generated builders cannot unset a
+    /// parameter, so they return the request unchanged: [`Export`] relies on the caller not
+    /// having set `from` on the builder.
     fn with_from(self, from: Option<String>) -> Self;
     /// The same request with `includeRecentChanges` set.
     fn with_include_recent_changes(self, include: bool) -> Self;
