@@ -12,7 +12,7 @@ use crate::server::MockServer;
 ///
 /// The defaults are large enough that paging is real at the default page size of 50
 /// (employees span 3 pages, locations 18) and small enough to seed in milliseconds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct SeedSizes {
     /// Rows in `settings` employees (default 120).
@@ -31,7 +31,14 @@ pub struct SeedSizes {
 
 impl Default for SeedSizes {
     fn default() -> Self {
-        SeedSizes { employees: 120, technicians: 80, customers: 500, locations: 900, jobs: 700, invoices: 600 }
+        SeedSizes {
+            employees: 120,
+            technicians: 80,
+            customers: 500,
+            locations: 900,
+            jobs: 700,
+            invoices: 600,
+        }
     }
 }
 

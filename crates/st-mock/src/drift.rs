@@ -102,7 +102,9 @@ impl Drift {
 
     /// The kinds in the set.
     pub fn kinds(self) -> impl Iterator<Item = DriftKind> {
-        DriftKind::ALL.into_iter().filter(move |k| self.contains(*k))
+        DriftKind::ALL
+            .into_iter()
+            .filter(move |k| self.contains(*k))
     }
 }
 
@@ -132,10 +134,17 @@ impl FromStr for Drift {
                 "all" => Drift::all(),
                 "none" => drift,
                 _ => {
-                    let kind = DriftKind::ALL.into_iter().find(|k| k.name() == part).ok_or_else(|| {
-                        let known: Vec<&str> = DriftKind::ALL.iter().map(|k| k.name()).collect();
-                        format!("unknown drift kind `{part}` (known: all, none, {})", known.join(", "))
-                    })?;
+                    let kind = DriftKind::ALL
+                        .into_iter()
+                        .find(|k| k.name() == part)
+                        .ok_or_else(|| {
+                            let known: Vec<&str> =
+                                DriftKind::ALL.iter().map(|k| k.name()).collect();
+                            format!(
+                                "unknown drift kind `{part}` (known: all, none, {})",
+                                known.join(", ")
+                            )
+                        })?;
                     drift.with(kind)
                 }
             };
@@ -150,32 +159,78 @@ const ENUM_FIELDS: &[(&str, &[&str], &str)] = &[
     (
         "role",
         &[
-            "Unspecified", "Technician", "Dispatch", "Accounting", "FieldManager", "DisplayUser",
-            "DisplayUserWithBillingAccess", "SalesManager", "CSR", "GeneralOffice", "TechnicianHelper",
-            "TechnicianMaintenance", "TechnicianInstaller", "Admin", "TechnicianService", "TechnicianSales",
-            "Owner", "EmptyEmployee", "EmptyTechnician",
+            "Unspecified",
+            "Technician",
+            "Dispatch",
+            "Accounting",
+            "FieldManager",
+            "DisplayUser",
+            "DisplayUserWithBillingAccess",
+            "SalesManager",
+            "CSR",
+            "GeneralOffice",
+            "TechnicianHelper",
+            "TechnicianMaintenance",
+            "TechnicianInstaller",
+            "Admin",
+            "TechnicianService",
+            "TechnicianSales",
+            "Owner",
+            "EmptyEmployee",
+            "EmptyTechnician",
         ],
         "Estimator",
     ),
-    ("status", &["Idle", "Dispatched", "Working", "Meal"], "OnBreak"),
-    ("licenseType", &["NonManagedTech", "ManagedTech", "ManagedInstaller"], "Apprentice"),
+    (
+        "status",
+        &["Idle", "Dispatched", "Working", "Meal"],
+        "OnBreak",
+    ),
+    (
+        "licenseType",
+        &["NonManagedTech", "ManagedTech", "ManagedInstaller"],
+        "Apprentice",
+    ),
     ("sentStatus", &["NotSent", "Sent", "Opened"], "Bounced"),
     (
         "reviewStatus",
-        &["NeedsReview", "OnHold", "Reviewed", "PendingApproval", "Rejected", "ReadyForBilling", "Invoiced"],
+        &[
+            "NeedsReview",
+            "OnHold",
+            "Reviewed",
+            "PendingApproval",
+            "Rejected",
+            "ReadyForBilling",
+            "Invoiced",
+        ],
         "Escalated",
     ),
     (
         "invoiceConfiguration",
-        &["JobInvoice", "ProjectInvoice", "CounterSales", "MembershipInvoice", "InterestChargeInvoice", "ARImportInvoice"],
+        &[
+            "JobInvoice",
+            "ProjectInvoice",
+            "CounterSales",
+            "MembershipInvoice",
+            "InterestChargeInvoice",
+            "ARImportInvoice",
+        ],
         "ServiceAgreementInvoice",
     ),
 ];
 
 /// Top-level fields declared `number` + `format: decimal`.
 const MONEY_FIELDS: &[&str] = &[
-    "balance", "creditLimit", "creditLimitBalance", "hourlyRate", "dailyGoal", "burdenRate",
-    "commissionRate", "soldByRate", "currentValue", "total",
+    "balance",
+    "creditLimit",
+    "creditLimitBalance",
+    "hourlyRate",
+    "dailyGoal",
+    "burdenRate",
+    "commissionRate",
+    "soldByRate",
+    "currentValue",
+    "total",
 ];
 
 /// Applies `drift` to a JSON response body: every object row of a `data` array, or
@@ -184,7 +239,9 @@ pub(crate) fn apply(drift: Drift, body: &mut Value) {
     if drift.is_empty() {
         return;
     }
-    let Some(obj) = body.as_object_mut() else { return };
+    let Some(obj) = body.as_object_mut() else {
+        return;
+    };
     if let Some(Value::Array(rows)) = obj.get_mut("data") {
         for (i, row) in rows.iter_mut().enumerate() {
             if let Value::Object(row) = row {
@@ -204,10 +261,18 @@ fn apply_row(drift: Drift, row: &mut Map<String, Value>, index: usize) {
     let integer = drift.contains(DriftKind::IntegerEnums);
     if unknown || integer {
         for (field, variants, undeclared) in ENUM_FIELDS {
-            let Some(Value::String(s)) = row.get(*field) else { continue };
-            let Some(pos) = variants.iter().position(|v| v == s) else { continue };
+            let Some(Value::String(s)) = row.get(*field) else {
+                continue;
+            };
+            let Some(pos) = variants.iter().position(|v| v == s) else {
+                continue;
+            };
             let as_integer = integer && (!unknown || index % 2 == 1);
-            let new = if as_integer { Value::from(pos) } else { Value::String((*undeclared).into()) };
+            let new = if as_integer {
+                Value::from(pos)
+            } else {
+                Value::String((*undeclared).into())
+            };
             row.insert((*field).into(), new);
         }
     }
@@ -225,7 +290,7 @@ fn apply_row(drift: Drift, row: &mut Map<String, Value>, index: usize) {
     }
     if drift.contains(DriftKind::UnknownFields) {
         let mut flags = Map::new();
-        flags.insert("qbSynced".into(), Value::Bool(index % 3 == 0));
+        flags.insert("qbSynced".into(), Value::Bool(index.is_multiple_of(3)));
         flags.insert("revision".into(), Value::from(3));
         row.insert("integrationFlags".into(), Value::Object(flags));
     }
@@ -233,7 +298,12 @@ fn apply_row(drift: Drift, row: &mut Map<String, Value>, index: usize) {
 
 fn looks_like_utc_timestamp(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() >= 20 && b[4] == b'-' && b[7] == b'-' && b[10] == b'T' && b[13] == b':' && s.ends_with('Z')
+    b.len() >= 20
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[10] == b'T'
+        && b[13] == b':'
+        && s.ends_with('Z')
 }
 
 fn strip_offsets(v: &mut Value) {

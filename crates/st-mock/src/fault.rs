@@ -53,8 +53,15 @@ impl RetryAfter {
             RetryAfter::Seconds(s) => Some(s.to_string()),
             RetryAfter::HttpDate(d) => {
                 let at = SystemTime::now() + d;
-                let sub = at.duration_since(SystemTime::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-                let at = if sub > 0 { at + Duration::from_nanos(1_000_000_000 - u64::from(sub)) } else { at };
+                let sub = at
+                    .duration_since(SystemTime::UNIX_EPOCH)
+                    .map(|d| d.subsec_nanos())
+                    .unwrap_or(0);
+                let at = if sub > 0 {
+                    at + Duration::from_nanos(1_000_000_000 - u64::from(sub))
+                } else {
+                    at
+                };
                 Some(httpdate::fmt_http_date(at))
             }
             RetryAfter::Omitted => None,
@@ -118,7 +125,14 @@ impl From<Fault> for FaultRule {
 impl FaultRule {
     /// A rule that fires `fault` on the next API request.
     pub fn new(fault: Fault) -> Self {
-        FaultRule { fault, path: None, method: None, limit: Limit::Default, every: 1, skip: 0 }
+        FaultRule {
+            fault,
+            path: None,
+            method: None,
+            limit: Limit::Default,
+            every: 1,
+            skip: 0,
+        }
     }
 
     /// Fire at most `n` times.
@@ -168,7 +182,11 @@ impl FaultRule {
             Some(glob) => glob_match(glob.as_bytes(), path.as_bytes()),
             None => !token_endpoint,
         };
-        path_ok && self.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method))
+        path_ok
+            && self
+                .method
+                .as_deref()
+                .is_none_or(|m| m.eq_ignore_ascii_case(method))
     }
 
     fn max_fires(&self) -> Option<u64> {
@@ -220,7 +238,10 @@ fn parse_retry_after(v: &str) -> Result<RetryAfter, String> {
         return Ok(RetryAfter::Omitted);
     }
     match v.strip_prefix("date+") {
-        Some(secs) => secs.parse().map(|s| RetryAfter::HttpDate(Duration::from_secs(s))).map_err(|_| bad()),
+        Some(secs) => secs
+            .parse()
+            .map(|s| RetryAfter::HttpDate(Duration::from_secs(s)))
+            .map_err(|_| bad()),
         None => v.parse().map(RetryAfter::Seconds).map_err(|_| bad()),
     }
 }
@@ -238,7 +259,9 @@ impl FromStr for FaultRule {
         let mut retry_after = None;
         let mut rule_opts: Vec<(&str, &str)> = Vec::new();
         for opt in parts.filter(|p| !p.is_empty()) {
-            let (k, v) = opt.split_once('=').ok_or_else(|| format!("bad fault option `{opt}` (want KEY=VALUE)"))?;
+            let (k, v) = opt
+                .split_once('=')
+                .ok_or_else(|| format!("bad fault option `{opt}` (want KEY=VALUE)"))?;
             if k == "retry-after" {
                 retry_after = Some(parse_retry_after(v)?);
             } else {
@@ -257,10 +280,15 @@ impl FromStr for FaultRule {
             ("drift", None) => Fault::Drift(Drift::all()),
             ("drift", Some(kinds)) => Fault::Drift(kinds.parse()?),
             ("latency", Some(ms)) => Fault::Latency(Duration::from_millis(
-                ms.parse().map_err(|_| format!("bad latency `{ms}` (want milliseconds)"))?,
+                ms.parse()
+                    .map_err(|_| format!("bad latency `{ms}` (want milliseconds)"))?,
             )),
-            ("429", None) => Fault::RateLimited(retry_after.take().unwrap_or(RetryAfter::Seconds(1))),
-            ("503", None) if retry_after.is_some() => Fault::Unavailable(retry_after.take().unwrap_or(RetryAfter::Omitted)),
+            ("429", None) => {
+                Fault::RateLimited(retry_after.take().unwrap_or(RetryAfter::Seconds(1)))
+            }
+            ("503", None) if retry_after.is_some() => {
+                Fault::Unavailable(retry_after.take().unwrap_or(RetryAfter::Omitted))
+            }
             (n, None) if n.parse::<u16>().is_ok_and(|s| (400..=599).contains(&s)) => {
                 Fault::Status(n.parse().unwrap_or(500))
             }
@@ -271,22 +299,36 @@ impl FromStr for FaultRule {
             }
         };
         if retry_after.is_some() {
-            return Err(format!("retry-after only applies to 429 and 503, not `{kind}`"));
+            return Err(format!(
+                "retry-after only applies to 429 and 503, not `{kind}`"
+            ));
         }
         let mut rule = FaultRule::new(fault);
         match times {
             None => {}
             Some("*") => rule = rule.always(),
-            Some(n) => rule = rule.times(n.parse().map_err(|_| format!("bad count `{n}` (want a number or *)"))?),
+            Some(n) => {
+                rule = rule.times(
+                    n.parse()
+                        .map_err(|_| format!("bad count `{n}` (want a number or *)"))?,
+                )
+            }
         }
         for (k, v) in rule_opts {
-            let num = |v: &str| v.parse::<u64>().map_err(|_| format!("bad {k} `{v}` (want a number)"));
+            let num = |v: &str| {
+                v.parse::<u64>()
+                    .map_err(|_| format!("bad {k} `{v}` (want a number)"))
+            };
             rule = match k {
                 "every" => rule.every(num(v)?),
                 "skip" => rule.skip(num(v)?),
                 "path" => rule.path(v),
                 "method" => rule.method(v),
-                _ => return Err(format!("unknown fault option `{k}` (want every, skip, path, method, retry-after)")),
+                _ => {
+                    return Err(format!(
+                        "unknown fault option `{k}` (want every, skip, path, method, retry-after)"
+                    ));
+                }
             };
         }
         Ok(rule)
@@ -333,7 +375,12 @@ pub(crate) struct FaultPlan {
 impl FaultPlan {
     pub(crate) fn add(&mut self, rule: FaultRule) -> u64 {
         self.next_id += 1;
-        self.entries.push(Entry { id: self.next_id, rule, matched: 0, fired: 0 });
+        self.entries.push(Entry {
+            id: self.next_id,
+            rule,
+            matched: 0,
+            fired: 0,
+        });
         self.next_id
     }
 
@@ -343,7 +390,12 @@ impl FaultPlan {
 
     /// Counts the request against every matching rule and returns the fault of the
     /// first rule that fires (one fault per request).
-    pub(crate) fn decide(&mut self, method: &str, path: &str, token_endpoint: bool) -> Option<Fault> {
+    pub(crate) fn decide(
+        &mut self,
+        method: &str,
+        path: &str,
+        token_endpoint: bool,
+    ) -> Option<Fault> {
         let mut chosen = None;
         for e in &mut self.entries {
             if !e.rule.matches(method, path, token_endpoint) {
@@ -376,7 +428,6 @@ impl FaultPlan {
 /// the builder methods change it in place:
 /// `mock.inject(Fault::Status(503)).times(2).path("/crm/*")`.
 #[derive(Clone)]
-#[must_use = "the rule is already active; the handle only adjusts it or reads its hits"]
 pub struct FaultHandle {
     shared: Arc<Shared>,
     id: u64,
@@ -384,7 +435,10 @@ pub struct FaultHandle {
 
 impl fmt::Debug for FaultHandle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("FaultHandle").field("id", &self.id).field("hits", &self.hits()).finish()
+        f.debug_struct("FaultHandle")
+            .field("id", &self.id)
+            .field("hits", &self.hits())
+            .finish()
     }
 }
 
@@ -398,7 +452,8 @@ impl FaultHandle {
     }
 
     fn edit(self, f: impl FnOnce(FaultRule) -> FaultRule) -> Self {
-        self.plan().with_rule(self.id, |e| e.rule = f(e.rule.clone()));
+        self.plan()
+            .with_rule(self.id, |e| e.rule = f(e.rule.clone()));
         self
     }
 
@@ -473,12 +528,22 @@ mod tests {
         let r: FaultRule = "429:3,retry-after=date+2,path=/crm/*".parse().unwrap();
         assert_eq!(
             r,
-            FaultRule::new(Fault::RateLimited(RetryAfter::HttpDate(Duration::from_secs(2)))).times(3).path("/crm/*")
+            FaultRule::new(Fault::RateLimited(RetryAfter::HttpDate(
+                Duration::from_secs(2)
+            )))
+            .times(3)
+            .path("/crm/*")
         );
         let r: FaultRule = "reset,every=10".parse().unwrap();
         assert_eq!(r.max_fires(), None);
-        assert_eq!("latency=250:*".parse::<FaultRule>().unwrap().fault, Fault::Latency(Duration::from_millis(250)));
-        assert_eq!("503,retry-after=4".parse::<FaultRule>().unwrap().fault, Fault::Unavailable(RetryAfter::Seconds(4)));
+        assert_eq!(
+            "latency=250:*".parse::<FaultRule>().unwrap().fault,
+            Fault::Latency(Duration::from_millis(250))
+        );
+        assert_eq!(
+            "503,retry-after=4".parse::<FaultRule>().unwrap().fault,
+            Fault::Unavailable(RetryAfter::Seconds(4))
+        );
         assert!("teapot".parse::<FaultRule>().is_err());
         assert!("500,retry-after=3".parse::<FaultRule>().is_err());
         assert!("500,color=red".parse::<FaultRule>().is_err());
@@ -488,9 +553,19 @@ mod tests {
     fn plan_counts_every_skip_and_times() {
         let mut plan = FaultPlan::default();
         plan.add(FaultRule::new(Fault::Status(500)).every(3).skip(1).times(2));
-        let fired: Vec<bool> = (0..12).map(|_| plan.decide("GET", "/x", false).is_some()).collect();
+        let fired: Vec<bool> = (0..12)
+            .map(|_| plan.decide("GET", "/x", false).is_some())
+            .collect();
         // matching requests 2..: fires on the 3rd and 6th after the skipped one
-        assert_eq!(fired.iter().enumerate().filter(|(_, f)| **f).map(|(i, _)| i).collect::<Vec<_>>(), vec![3, 6]);
+        assert_eq!(
+            fired
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| **f)
+                .map(|(i, _)| i)
+                .collect::<Vec<_>>(),
+            vec![3, 6]
+        );
         assert!(plan.decide("POST", "/connect/token", true).is_none());
     }
 }

@@ -2,39 +2,53 @@
 //! pick a fault, add latency, check authentication, run the handler, and rewrite
 //! the response (drift, truncation).
 
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use crate::TOKEN_PATH;
 use crate::drift::{self, Drift};
-use crate::fault::{lock, Fault, RetryAfter};
+use crate::fault::{Fault, RetryAfter, lock};
 use crate::problem::Problem;
 use crate::record::new_record;
 use crate::server::ConnControl;
 use crate::state::{Shared, TokenFailure};
-use crate::TOKEN_PATH;
 
 /// Request bodies above this are refused (the API has no uploads this large).
 const MAX_BODY: usize = 16 << 20;
 
-pub(crate) async fn gateway(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+pub(crate) async fn gateway(
+    State(shared): State<Arc<Shared>>,
+    req: Request,
+    next: Next,
+) -> Response {
     let started = Instant::now();
     let (parts, body) = req.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
-        return Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large").into_response();
+        return Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large")
+            .into_response();
     };
     let path = parts.uri.path().to_string();
     let method = parts.method.as_str().to_string();
     let token_endpoint = path == TOKEN_PATH;
-    let sequence =
-        lock(&shared.log).push(new_record(&method, &path, parts.uri.query(), &parts.headers, bytes.clone()));
-    let counter = if token_endpoint { &shared.token_requests } else { &shared.api_requests };
+    let sequence = lock(&shared.log).push(new_record(
+        &method,
+        &path,
+        parts.uri.query(),
+        &parts.headers,
+        bytes.clone(),
+    ));
+    let counter = if token_endpoint {
+        &shared.token_requests
+    } else {
+        &shared.api_requests
+    };
     counter.fetch_add(1, Ordering::Relaxed);
 
     let fault = lock(&shared.faults).decide(&method, &path, token_endpoint);
@@ -57,8 +71,12 @@ pub(crate) async fn gateway(State(shared): State<Arc<Shared>>, req: Request, nex
             None => status_response(502),
         },
         Some(Fault::Status(status)) => status_response(status),
-        Some(Fault::RateLimited(after)) => retry_after_response(StatusCode::TOO_MANY_REQUESTS, after),
-        Some(Fault::Unavailable(after)) => retry_after_response(StatusCode::SERVICE_UNAVAILABLE, after),
+        Some(Fault::RateLimited(after)) => {
+            retry_after_response(StatusCode::TOO_MANY_REQUESTS, after)
+        }
+        Some(Fault::Unavailable(after)) => {
+            retry_after_response(StatusCode::SERVICE_UNAVAILABLE, after)
+        }
         Some(Fault::Latency(delay)) => {
             tokio::time::sleep(delay).await;
             handle(&shared, req, next, token_endpoint, live.drift).await
@@ -71,8 +89,12 @@ pub(crate) async fn gateway(State(shared): State<Arc<Shared>>, req: Request, nex
             lock(&shared.tokens).revoke_all();
             handle(&shared, req, next, token_endpoint, live.drift).await
         }
-        Some(Fault::Drift(extra)) => handle(&shared, req, next, token_endpoint, live.drift.union(extra)).await,
-        Some(Fault::MalformedJson) => truncate(handle(&shared, req, next, token_endpoint, live.drift).await).await,
+        Some(Fault::Drift(extra)) => {
+            handle(&shared, req, next, token_endpoint, live.drift.union(extra)).await
+        }
+        Some(Fault::MalformedJson) => {
+            truncate(handle(&shared, req, next, token_endpoint, live.drift).await).await
+        }
     };
     let status = resp.status().as_u16();
     lock(&shared.log).set_status(sequence, status);
@@ -81,11 +103,15 @@ pub(crate) async fn gateway(State(shared): State<Arc<Shared>>, req: Request, nex
     resp
 }
 
-async fn handle(shared: &Shared, req: Request, next: Next, token_endpoint: bool, drift: Drift) -> Response {
-    if !token_endpoint {
-        if let Err(problem) = authorize(shared, &req) {
-            return problem.into_response();
-        }
+async fn handle(
+    shared: &Shared,
+    req: Request,
+    next: Next,
+    token_endpoint: bool,
+    drift: Drift,
+) -> Response {
+    if !token_endpoint && let Err(problem) = authorize(shared, &req) {
+        return problem.into_response();
     }
     let resp = next.run(req).await;
     if token_endpoint || drift.is_empty() || !resp.status().is_success() || !is_json(&resp) {
@@ -104,7 +130,10 @@ async fn handle(shared: &Shared, req: Request, next: Next, token_endpoint: bool,
 }
 
 fn is_json(resp: &Response) -> bool {
-    resp.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("json"))
+    resp.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("json"))
 }
 
 fn unauthorized(error: &str, description: &str) -> Problem {
@@ -113,8 +142,10 @@ fn unauthorized(error: &str, description: &str) -> Problem {
     } else {
         format!("Bearer error=\"{error}\", error_description=\"{description}\"")
     };
-    let mut p = Problem::new(StatusCode::UNAUTHORIZED, "Unauthorized").with_header(header::WWW_AUTHENTICATE, challenge);
-    p.errors.insert("token".into(), vec![description.to_string()]);
+    let mut p = Problem::new(StatusCode::UNAUTHORIZED, "Unauthorized")
+        .with_header(header::WWW_AUTHENTICATE, challenge);
+    p.errors
+        .insert("token".into(), vec![description.to_string()]);
     p
 }
 
@@ -122,12 +153,22 @@ fn unauthorized(error: &str, description: &str) -> Problem {
 /// or a tenant the credentials are not connected to → 403. `Authorization` may be
 /// `Bearer <token>` or the bare token.
 fn authorize(shared: &Shared, req: &Request) -> Result<(), Problem> {
-    let presented = req.headers().get(header::AUTHORIZATION).map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_string());
+    let presented = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_string());
     let token = match presented.as_deref() {
         None | Some("") => return Err(unauthorized("", "No access token was presented.")),
         Some(v) => match v.split_once(' ') {
-            Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest.trim().to_string(),
-            Some(_) => return Err(unauthorized("invalid_token", "The authorization scheme is not supported.")),
+            Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => {
+                rest.trim().to_string()
+            }
+            Some(_) => {
+                return Err(unauthorized(
+                    "invalid_token",
+                    "The authorization scheme is not supported.",
+                ));
+            }
             None => v.to_string(),
         },
     };
@@ -135,10 +176,15 @@ fn authorize(shared: &Shared, req: &Request) -> Result<(), Problem> {
     let info = tokens.check(&token).map_err(|failure| match failure {
         TokenFailure::Unknown => unauthorized("invalid_token", "The access token is invalid."),
         TokenFailure::Expired => unauthorized("invalid_token", "The access token expired."),
-        TokenFailure::Revoked => unauthorized("invalid_token", "The access token has been revoked."),
+        TokenFailure::Revoked => {
+            unauthorized("invalid_token", "The access token has been revoked.")
+        }
     })?;
     if info.client_id != shared.config.client_id {
-        return Err(unauthorized("invalid_token", "The access token was issued to another client."));
+        return Err(unauthorized(
+            "invalid_token",
+            "The access token was issued to another client.",
+        ));
     }
     let tenant_of_token = info.tenant;
     drop(tokens);
@@ -157,9 +203,17 @@ fn authorize(shared: &Shared, req: &Request) -> Result<(), Problem> {
         match segments[4].parse::<i64>() {
             Ok(t) if t == tenant_of_token => {}
             Ok(t) => {
-                return Err(forbidden("The application is not connected to this tenant.").with_data("tenant", t));
+                return Err(
+                    forbidden("The application is not connected to this tenant.")
+                        .with_data("tenant", t),
+                );
             }
-            Err(_) => return Err(Problem::field("tenant", format!("The value '{}' is not valid.", segments[4]))),
+            Err(_) => {
+                return Err(Problem::field(
+                    "tenant",
+                    format!("The value '{}' is not valid.", segments[4]),
+                ));
+            }
         }
     }
     Ok(())
@@ -176,7 +230,8 @@ fn status_response(status: u16) -> Response {
             code = status.as_u16()
         );
         let mut resp = (status, html).into_response();
-        resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
+        resp.headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
         return resp;
     }
     Problem::new(status, status.canonical_reason().unwrap_or("Error")).into_response()
@@ -198,9 +253,18 @@ fn retry_after_response(status: StatusCode, after: RetryAfter) -> Response {
 /// Keeps the status, cuts the body in half, and labels it JSON.
 async fn truncate(resp: Response) -> Response {
     let (mut parts, body) = resp.into_parts();
-    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
-    let cut = if bytes.len() > 1 { bytes.slice(..bytes.len() / 2) } else { bytes::Bytes::from_static(b"{\"data\":[") };
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let cut = if bytes.len() > 1 {
+        bytes.slice(..bytes.len() / 2)
+    } else {
+        bytes::Bytes::from_static(b"{\"data\":[")
+    };
     parts.headers.remove(header::CONTENT_LENGTH);
-    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
     Response::from_parts(parts, Body::from(cut))
 }

@@ -121,7 +121,9 @@ FAULTS (--fault SPEC, repeatable):
 async fn main() {
     let args = Args::parse();
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
 
@@ -178,9 +180,18 @@ async fn main() {
     );
     let _ = writeln!(out, "# st-mock listening on {url}");
     let _ = writeln!(out, "#   token endpoint: {}", mock.token_url());
-    let _ = writeln!(out, "#   API:            {url}/<module>/v2/tenant/{}/...  (e.g. {}/customers)", c.tenant, mock.api_url("crm"));
+    let _ = writeln!(
+        out,
+        "#   API:            {url}/<module>/v2/tenant/{}/...  (e.g. {}/customers)",
+        c.tenant,
+        mock.api_url("crm")
+    );
     if let Some(rows) = mock.config().export_rows {
-        let _ = writeln!(out, "#   synthetic export: {rows} rows at {}/export/customers", mock.api_url("crm"));
+        let _ = writeln!(
+            out,
+            "#   synthetic export: {rows} rows at {}/export/customers",
+            mock.api_url("crm")
+        );
     }
     for rule in &mock.config().faults {
         let _ = writeln!(out, "#   fault: {rule}");

@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 pub(crate) const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -22,12 +22,24 @@ pub(crate) struct Problem {
 
 impl Problem {
     pub(crate) fn new(status: StatusCode, title: impl Into<String>) -> Self {
-        Problem { status, title: title.into(), errors: BTreeMap::new(), data: Map::new(), headers: Vec::new() }
+        Problem {
+            status,
+            title: title.into(),
+            errors: BTreeMap::new(),
+            data: Map::new(),
+            headers: Vec::new(),
+        }
     }
 
     /// ASP.NET's standard validation failure.
     pub(crate) fn validation(errors: BTreeMap<String, Vec<String>>) -> Self {
-        Problem { errors, ..Problem::new(StatusCode::BAD_REQUEST, "One or more validation errors occurred.") }
+        Problem {
+            errors,
+            ..Problem::new(
+                StatusCode::BAD_REQUEST,
+                "One or more validation errors occurred.",
+            )
+        }
     }
 
     pub(crate) fn field(field: &str, message: impl Into<String>) -> Self {
@@ -45,7 +57,11 @@ impl Problem {
         self
     }
 
-    pub(crate) fn with_header(mut self, name: header::HeaderName, value: impl Into<String>) -> Self {
+    pub(crate) fn with_header(
+        mut self,
+        name: header::HeaderName,
+        value: impl Into<String>,
+    ) -> Self {
         self.headers.push((name, value.into()));
         self
     }

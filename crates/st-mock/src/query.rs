@@ -20,14 +20,21 @@ impl Query {
     pub(crate) fn parse(raw: Option<&str>) -> Result<Self, Problem> {
         let pairs = match raw {
             None | Some("") => Vec::new(),
-            Some(q) => serde_urlencoded::from_str(q)
-                .map_err(|e| Problem::field("query", format!("The query string is malformed: {e}")))?,
+            Some(q) => serde_urlencoded::from_str(q).map_err(|e| {
+                Problem::field("query", format!("The query string is malformed: {e}"))
+            })?,
         };
-        Ok(Query { pairs, errors: BTreeMap::new() })
+        Ok(Query {
+            pairs,
+            errors: BTreeMap::new(),
+        })
     }
 
     pub(crate) fn raw(&self, name: &str) -> Option<&str> {
-        self.pairs.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.pairs
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// The value, if present and not blank.
@@ -36,7 +43,10 @@ impl Query {
     }
 
     pub(crate) fn error(&mut self, name: &str, message: impl Into<String>) {
-        self.errors.entry(name.to_string()).or_default().push(message.into());
+        self.errors
+            .entry(name.to_string())
+            .or_default()
+            .push(message.into());
     }
 
     fn invalid(&mut self, name: &str, value: &str) {
@@ -71,8 +81,12 @@ impl Query {
     /// A comma-separated id list (`ids=1,2,3`), at most 50 like the API.
     pub(crate) fn ids(&mut self, name: &str) -> Option<Vec<i64>> {
         let v = self.text(name)?.to_string();
-        let ids: Result<Vec<i64>, _> =
-            v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::parse).collect();
+        let ids: Result<Vec<i64>, _> = v
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::parse)
+            .collect();
         match ids {
             Ok(ids) if ids.len() > 50 => {
                 self.error(name, "The maximum number of IDs is 50.");
@@ -103,10 +117,17 @@ impl Query {
         }
         let page_size = self.int("pageSize").unwrap_or(default_size);
         if !(1..=max_size).contains(&page_size) {
-            self.error("pageSize", format!("The field pageSize must be between 1 and {max_size}."));
+            self.error(
+                "pageSize",
+                format!("The field pageSize must be between 1 and {max_size}."),
+            );
         }
         let include_total = self.bool("includeTotal").unwrap_or(false);
-        Paging { page: page.max(1) as usize, page_size: page_size.clamp(1, max_size) as usize, include_total }
+        Paging {
+            page: page.max(1) as usize,
+            page_size: page_size.clamp(1, max_size) as usize,
+            include_total,
+        }
     }
 }
 
@@ -128,6 +149,27 @@ impl Paging {
             "totalCount": if self.include_total { Some(total) } else { None },
             "data": data,
         })
+    }
+
+    /// The same envelope serialised straight from borrowed rows (no copies of them).
+    pub(crate) fn envelope_bytes<T: serde::Serialize>(&self, total: usize, data: &[T]) -> Vec<u8> {
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Envelope<'a, T> {
+            page: usize,
+            page_size: usize,
+            has_more: bool,
+            total_count: Option<usize>,
+            data: &'a [T],
+        }
+        let envelope = Envelope {
+            page: self.page,
+            page_size: self.page_size,
+            has_more: self.page.saturating_mul(self.page_size) < total,
+            total_count: self.include_total.then_some(total),
+            data,
+        };
+        serde_json::to_vec(&envelope).expect("pages serialise")
     }
 
     pub(crate) fn offset(&self) -> usize {

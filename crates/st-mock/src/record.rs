@@ -8,7 +8,12 @@ use std::time::SystemTime;
 use bytes::Bytes;
 
 /// Headers whose values never appear in `Debug` output.
-const SECRET_HEADERS: &[&str] = &["authorization", "st-app-key", "cookie", "proxy-authorization"];
+const SECRET_HEADERS: &[&str] = &[
+    "authorization",
+    "st-app-key",
+    "cookie",
+    "proxy-authorization",
+];
 
 /// One request as the simulator received it.
 ///
@@ -39,18 +44,28 @@ pub struct RecordedRequest {
 impl RecordedRequest {
     /// The first value of a header (name case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// All values of a header.
     pub fn header_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.headers.iter().filter(move |(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// The first value of a query parameter, percent-decoded (name case-sensitive).
     pub fn query_param(&self, name: &str) -> Option<String> {
         let q = self.query.as_deref()?;
-        serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok()?.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+        serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+            .ok()?
+            .into_iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
     }
 
     /// The first value of a field of an `application/x-www-form-urlencoded` body.
@@ -80,11 +95,17 @@ impl fmt::Debug for RecordedRequest {
             .iter()
             .map(|(n, v)| {
                 let secret = SECRET_HEADERS.iter().any(|s| n.eq_ignore_ascii_case(s));
-                (n.as_str(), if secret { "** redacted **" } else { v.as_str() })
+                (
+                    n.as_str(),
+                    if secret { "** redacted **" } else { v.as_str() },
+                )
             })
             .collect();
-        let body: Cow<'_, str> =
-            if self.is_token_request() { Cow::Borrowed("** redacted **") } else { self.body_text() };
+        let body: Cow<'_, str> = if self.is_token_request() {
+            Cow::Borrowed("** redacted **")
+        } else {
+            self.body_text()
+        };
         f.debug_struct("RecordedRequest")
             .field("sequence", &self.sequence)
             .field("method", &self.method)
@@ -107,7 +128,11 @@ pub(crate) struct RequestLog {
 
 impl RequestLog {
     pub(crate) fn new(capacity: usize) -> Self {
-        RequestLog { entries: VecDeque::new(), capacity, next: 1 }
+        RequestLog {
+            entries: VecDeque::new(),
+            capacity,
+            next: 1,
+        }
     }
 
     /// Appends a request; returns its sequence number.
@@ -124,7 +149,12 @@ impl RequestLog {
     }
 
     pub(crate) fn set_status(&mut self, sequence: u64, status: u16) {
-        if let Some(r) = self.entries.iter_mut().rev().find(|r| r.sequence == sequence) {
+        if let Some(r) = self
+            .entries
+            .iter_mut()
+            .rev()
+            .find(|r| r.sequence == sequence)
+        {
             r.status = Some(status);
         }
     }
@@ -152,7 +182,12 @@ pub(crate) fn new_record(
         query: query.map(str::to_string),
         headers: headers
             .iter()
-            .map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect(),
         body,
         status: None,
@@ -170,13 +205,25 @@ mod tests {
         h.insert("authorization", "Bearer sekrit".parse().unwrap());
         h.insert("st-app-key", "ak1.sekrit".parse().unwrap());
         h.insert("accept", "application/json".parse().unwrap());
-        let r = new_record("GET", "/crm/v2/tenant/1/customers", Some("page=2"), &h, Bytes::new());
+        let r = new_record(
+            "GET",
+            "/crm/v2/tenant/1/customers",
+            Some("page=2"),
+            &h,
+            Bytes::new(),
+        );
         let dbg = format!("{r:?}");
         assert!(!dbg.contains("sekrit"), "{dbg}");
         assert!(dbg.contains("application/json"));
         assert_eq!(r.header("Authorization"), Some("Bearer sekrit"));
         assert_eq!(r.query_param("page").as_deref(), Some("2"));
-        let t = new_record("POST", "/connect/token", None, &h, Bytes::from_static(b"client_secret=sekrit"));
+        let t = new_record(
+            "POST",
+            "/connect/token",
+            None,
+            &h,
+            Bytes::from_static(b"client_secret=sekrit"),
+        );
         assert!(!format!("{t:?}").contains("sekrit"));
         assert_eq!(t.form_param("client_secret").as_deref(), Some("sekrit"));
     }

@@ -7,8 +7,8 @@
 use std::fmt;
 use std::io;
 use std::net::SocketAddr;
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use axum::Router;
@@ -17,13 +17,13 @@ use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
 use serde_json::Value;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{watch, Notify};
+use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
 use crate::config::{MockBuilder, MockConfig};
 use crate::data::Resource;
 use crate::drift::Drift;
-use crate::fault::{lock, FaultHandle, FaultRule};
+use crate::fault::{FaultHandle, FaultRule, lock};
 use crate::record::RecordedRequest;
 use crate::state::Shared;
 
@@ -76,7 +76,10 @@ pub struct MockServer {
 
 impl fmt::Debug for MockServer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MockServer").field("url", &self.url()).field("tenant", &self.shared.config.tenant).finish()
+        f.debug_struct("MockServer")
+            .field("url", &self.url())
+            .field("tenant", &self.shared.config.tenant)
+            .finish()
     }
 }
 
@@ -108,7 +111,12 @@ impl MockServer {
         let app = crate::api::router(shared.clone());
         let (tx, rx) = watch::channel(());
         let task = tokio::spawn(accept(listener, app, rx));
-        Ok(MockServer { shared, addr, _shutdown: tx, task })
+        Ok(MockServer {
+            shared,
+            addr,
+            _shutdown: tx,
+            task,
+        })
     }
 
     /// The base URL for both the token endpoint and the API, e.g. `http://127.0.0.1:40123`.
@@ -129,7 +137,11 @@ impl MockServer {
     /// The base of a module's tenant-scoped API, e.g. `api_url("crm")` is
     /// `{url}/crm/v2/tenant/{tenant}`.
     pub fn api_url(&self, module: &str) -> String {
-        format!("{}/{module}/v2/tenant/{}", self.url(), self.shared.config.tenant)
+        format!(
+            "{}/{module}/v2/tenant/{}",
+            self.url(),
+            self.shared.config.tenant
+        )
     }
 
     /// Client id, secret, app key and tenant that the simulator accepts.
@@ -175,7 +187,10 @@ impl MockServer {
 
     /// Recorded requests to anything but the token endpoint.
     pub fn api_request_log(&self) -> Vec<RecordedRequest> {
-        self.requests().into_iter().filter(|r| !r.is_token_request()).collect()
+        self.requests()
+            .into_iter()
+            .filter(|r| !r.is_token_request())
+            .collect()
     }
 
     /// Forgets the recorded requests (counters are kept).
@@ -218,7 +233,11 @@ impl MockServer {
 
     /// Ids of a resource's rows, ascending (active or not).
     pub fn ids(&self, resource: Resource) -> Vec<i64> {
-        lock(&self.shared.store).table(resource).iter().map(|r| r.id).collect()
+        lock(&self.shared.store)
+            .table(resource)
+            .iter()
+            .map(|r| r.id)
+            .collect()
     }
 
     /// Rows of a resource, and how many of them are active.
@@ -230,7 +249,10 @@ impl MockServer {
 
     /// The JSON of one row, as `GET …/{id}` would serve it (without drift).
     pub fn record(&self, resource: Resource, id: i64) -> Option<Value> {
-        lock(&self.shared.store).table(resource).get(id).map(|r| r.body.clone())
+        lock(&self.shared.store)
+            .table(resource)
+            .get(id)
+            .map(|r| (*r.body).clone())
     }
 }
 
@@ -249,9 +271,15 @@ async fn accept(listener: TcpListener, app: Router, shutdown: watch::Receiver<()
 
 async fn serve(stream: TcpStream, app: Router, mut shutdown: watch::Receiver<()>) {
     // A second descriptor for the same socket, kept to set SO_LINGER=0 on reset.
-    let Ok(std_stream) = stream.into_std() else { return };
-    let Ok(spare) = std_stream.try_clone() else { return };
-    let Ok(stream) = TcpStream::from_std(std_stream) else { return };
+    let Ok(std_stream) = stream.into_std() else {
+        return;
+    };
+    let Ok(spare) = std_stream.try_clone() else {
+        return;
+    };
+    let Ok(stream) = TcpStream::from_std(std_stream) else {
+        return;
+    };
 
     let control = ConnControl::default();
     let per_request = control.clone();
@@ -260,7 +288,8 @@ async fn serve(stream: TcpStream, app: Router, mut shutdown: watch::Receiver<()>
         req.extensions_mut().insert(per_request.clone());
         hyper::service::Service::call(&app, req)
     });
-    let conn = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+    let conn =
+        hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
     tokio::select! {
         _ = conn => {}
         _ = control.0.notified() => {

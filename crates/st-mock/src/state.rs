@@ -1,8 +1,8 @@
 //! State shared by every connection of one simulator instance.
 
 use std::collections::HashMap;
-use std::sync::atomic::AtomicU64;
 use std::sync::Mutex;
+use std::sync::atomic::AtomicU64;
 use std::time::{Duration, Instant};
 
 use crate::api::reporting::ReportQuery;
@@ -44,7 +44,10 @@ impl Shared {
             tokens: Mutex::new(Tokens::default()),
             log: Mutex::new(RequestLog::new(config.max_recorded_requests)),
             faults: Mutex::new(plan),
-            live: Mutex::new(Live { drift: config.drift, latency: config.latency }),
+            live: Mutex::new(Live {
+                drift: config.drift,
+                latency: config.latency,
+            }),
             reports: Mutex::new(HashMap::new()),
             token_requests: AtomicU64::new(0),
             tokens_issued: AtomicU64::new(0),

@@ -1,12 +1,12 @@
 //! `POST /connect/token`: OAuth 2.0 client credentials, as ServiceTitan's identity
 //! server answers it.
 
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
@@ -33,23 +33,40 @@ pub(crate) const SCOPES: &[&str] = &[
 
 /// An RFC 6749 §5.2 error.
 fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
-    let mut resp = (status, json!({ "error": error, "error_description": description }).to_string()).into_response();
+    let mut resp = (
+        status,
+        json!({ "error": error, "error_description": description }).to_string(),
+    )
+        .into_response();
     let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
     if status == StatusCode::UNAUTHORIZED {
-        h.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"servicetitan\""));
+        h.insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Basic realm=\"servicetitan\""),
+        );
     }
     resp
 }
 
-pub(crate) async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
+pub(crate) async fn token(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let config = &shared.config;
     let form_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded"));
+        .is_some_and(|v| {
+            v.to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        });
     if !form_type {
         return oauth_error(
             StatusCode::BAD_REQUEST,
@@ -58,14 +75,32 @@ pub(crate) async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap,
         );
     }
     let Ok(form) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body) else {
-        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "Malformed form body");
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "Malformed form body",
+        );
     };
-    let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let field = |name: &str| {
+        form.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
     match field("grant_type") {
-        None => return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "grant_type is missing"),
+        None => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "grant_type is missing",
+            );
+        }
         Some("client_credentials") => {}
         Some(_) => {
-            return oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", "Only client_credentials is supported");
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                "Only client_credentials is supported",
+            );
         }
     }
     // RFC 6749 §2.3.1: credentials in an HTTP Basic header or in the body. A failed
@@ -73,16 +108,26 @@ pub(crate) async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap,
     let basic = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Basic ").or_else(|| v.strip_prefix("basic ")))
+        .and_then(|v| {
+            v.strip_prefix("Basic ")
+                .or_else(|| v.strip_prefix("basic "))
+        })
         .map(|b64| {
             decode_base64(b64.trim())
                 .and_then(|raw| String::from_utf8(raw).ok())
-                .and_then(|s| s.split_once(':').map(|(i, p)| (form_decode(i), form_decode(p))))
+                .and_then(|s| {
+                    s.split_once(':')
+                        .map(|(i, p)| (form_decode(i), form_decode(p)))
+                })
         });
     let (client_id, secret, failed_status) = match basic {
         Some(Some((id, secret))) => (Some(id), Some(secret), StatusCode::UNAUTHORIZED),
         Some(None) => {
-            return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "Malformed Basic credentials");
+            return oauth_error(
+                StatusCode::UNAUTHORIZED,
+                "invalid_client",
+                "Malformed Basic credentials",
+            );
         }
         None => (
             field("client_id").map(str::to_string),
@@ -91,7 +136,11 @@ pub(crate) async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap,
         ),
     };
     let Some(client_id) = client_id.filter(|c| !c.is_empty()) else {
-        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "client_id is missing");
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "client_id is missing",
+        );
     };
     if client_id != config.client_id {
         return oauth_error(failed_status, "invalid_client", "Unknown client");
@@ -103,7 +152,11 @@ pub(crate) async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap,
         None => SCOPES.join(" "),
         Some(requested) => {
             if let Some(bad) = requested.split_whitespace().find(|s| !SCOPES.contains(s)) {
-                return oauth_error(StatusCode::BAD_REQUEST, "invalid_scope", &format!("Scope {bad} is not allowed"));
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_scope",
+                    &format!("Scope {bad} is not allowed"),
+                );
             }
             requested.split_whitespace().collect::<Vec<_>>().join(" ")
         }
@@ -118,8 +171,14 @@ pub(crate) async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap,
     });
     let mut resp = (StatusCode::OK, body.to_string()).into_response();
     let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=UTF-8"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store, no-cache, max-age=0"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=UTF-8"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store, no-cache, max-age=0"),
+    );
     h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
     resp
 }

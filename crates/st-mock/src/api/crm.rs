@@ -1,16 +1,17 @@
 //! CRM writes: `Customers_Create` and `Customers_Update`.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 use super::resources::not_found;
-use super::{json, parse_body, parse_id, Shr};
-use crate::data::{address_json, new_customer_body, new_location_body, Record, Resource};
+use super::{Shr, json, parse_body, parse_id};
+use crate::data::{Record, Resource, address_json, new_customer_body, new_location_body};
 use crate::fault::lock;
 use crate::problem::Problem;
 
@@ -29,26 +30,53 @@ impl Errors {
     fn required_text(&mut self, obj: &Map<String, Value>, path: &str, key: &str, label: &str) {
         match obj.get(key) {
             Some(Value::String(s)) if !s.trim().is_empty() => {}
-            Some(Value::String(_)) | None | Some(Value::Null) => {
-                self.add(format!("{path}{key}"), format!("The {label} field is required."))
-            }
-            Some(_) => self.add(format!("{path}{key}"), format!("The JSON value could not be converted to System.String. Path: $.{path}{key}")),
+            Some(Value::String(_)) | None | Some(Value::Null) => self.add(
+                format!("{path}{key}"),
+                format!("The {label} field is required."),
+            ),
+            Some(_) => self.add(
+                format!("{path}{key}"),
+                format!(
+                    "The JSON value could not be converted to System.String. Path: $.{path}{key}"
+                ),
+            ),
         }
     }
 
-    fn optional(&mut self, obj: &Map<String, Value>, path: &str, key: &str, ok: fn(&Value) -> bool, ty: &str) {
-        if let Some(v) = obj.get(key) {
-            if !v.is_null() && !ok(v) {
-                self.add(format!("{path}{key}"), format!("The JSON value could not be converted to {ty}. Path: $.{path}{key}"));
-            }
+    fn optional(
+        &mut self,
+        obj: &Map<String, Value>,
+        path: &str,
+        key: &str,
+        ok: fn(&Value) -> bool,
+        ty: &str,
+    ) {
+        if let Some(v) = obj.get(key)
+            && !v.is_null()
+            && !ok(v)
+        {
+            self.add(
+                format!("{path}{key}"),
+                format!("The JSON value could not be converted to {ty}. Path: $.{path}{key}"),
+            );
         }
     }
 
-    fn enum_value(&mut self, obj: &Map<String, Value>, path: &str, key: &str, allowed: &[&str], ty: &str) {
-        if let Some(v) = obj.get(key).filter(|v| !v.is_null()) {
-            if !v.as_str().is_some_and(|s| allowed.contains(&s)) {
-                self.add(format!("{path}{key}"), format!("The JSON value could not be converted to {ty}. Path: $.{path}{key}"));
-            }
+    fn enum_value(
+        &mut self,
+        obj: &Map<String, Value>,
+        path: &str,
+        key: &str,
+        allowed: &[&str],
+        ty: &str,
+    ) {
+        if let Some(v) = obj.get(key).filter(|v| !v.is_null())
+            && !v.as_str().is_some_and(|s| allowed.contains(&s))
+        {
+            self.add(
+                format!("{path}{key}"),
+                format!("The JSON value could not be converted to {ty}. Path: $.{path}{key}"),
+            );
         }
     }
 
@@ -56,7 +84,13 @@ impl Errors {
         match value {
             Some(Value::Object(a)) => {
                 let p = format!("{path}.");
-                for (key, label) in [("street", "Street"), ("city", "City"), ("state", "State"), ("zip", "Zip"), ("country", "Country")] {
+                for (key, label) in [
+                    ("street", "Street"),
+                    ("city", "City"),
+                    ("state", "State"),
+                    ("zip", "Zip"),
+                    ("country", "Country"),
+                ] {
                     self.required_text(a, &p, key, label);
                 }
                 self.optional(a, &p, "unit", Value::is_string, "System.String");
@@ -86,12 +120,19 @@ impl Errors {
                     }
                 }
             }
-            Some(_) => self.add(path, "The JSON value could not be converted to a list of contacts."),
+            Some(_) => self.add(
+                path,
+                "The JSON value could not be converted to a list of contacts.",
+            ),
         }
     }
 
     fn finish(self) -> Result<(), Problem> {
-        if self.0.is_empty() { Ok(()) } else { Err(Problem::validation(self.0)) }
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(Problem::validation(self.0))
+        }
     }
 }
 
@@ -100,25 +141,57 @@ fn is_int_array(v: &Value) -> bool {
 }
 
 fn is_custom_fields(v: &Value) -> bool {
-    v.as_array().is_some_and(|a| a.iter().all(|f| f["typeId"].is_i64() && f["value"].is_string()))
+    v.as_array().is_some_and(|a| {
+        a.iter()
+            .all(|f| f["typeId"].is_i64() && f["value"].is_string())
+    })
 }
 
 fn is_external_data(v: &Value) -> bool {
     v.get("applicationGuid").is_some_and(Value::is_string)
-        && v.get("externalData").and_then(Value::as_array).is_some_and(|a| a.iter().all(|e| e["key"].is_string() && e["value"].is_string()))
+        && v.get("externalData")
+            .and_then(Value::as_array)
+            .is_some_and(|a| {
+                a.iter()
+                    .all(|e| e["key"].is_string() && e["value"].is_string())
+            })
 }
 
 fn check_common(errors: &mut Errors, obj: &Map<String, Value>) {
     errors.enum_value(obj, "", "type", CUSTOMER_TYPES, "Crm.V2.CustomerType");
-    for key in ["doNotMail", "doNotService", "nationalAccount", "taxExempt", "active"] {
+    for key in [
+        "doNotMail",
+        "doNotService",
+        "nationalAccount",
+        "taxExempt",
+        "active",
+    ] {
         errors.optional(obj, "", key, Value::is_boolean, "System.Boolean");
     }
     errors.optional(obj, "", "tagTypeIds", is_int_array, "System.Int64[]");
-    errors.optional(obj, "", "customFields", is_custom_fields, "a list of custom fields {typeId, value}");
-    errors.optional(obj, "", "externalData", is_external_data, "Crm.V2.ExternalDataCreateRequest");
+    errors.optional(
+        obj,
+        "",
+        "customFields",
+        is_custom_fields,
+        "a list of custom fields {typeId, value}",
+    );
+    errors.optional(
+        obj,
+        "",
+        "externalData",
+        is_external_data,
+        "Crm.V2.ExternalDataCreateRequest",
+    );
     errors.optional(obj, "", "paymentTermId", Value::is_i64, "System.Int64");
     errors.optional(obj, "", "creditLimit", Value::is_number, "System.Decimal");
-    errors.optional(obj, "", "creditLimitBalance", Value::is_number, "System.Decimal");
+    errors.optional(
+        obj,
+        "",
+        "creditLimitBalance",
+        Value::is_number,
+        "System.Decimal",
+    );
 }
 
 fn contacts_json(store: &mut crate::data::Store, contacts: Option<&Value>) -> Vec<Value> {
@@ -136,7 +209,10 @@ fn contacts_json(store: &mut crate::data::Store, contacts: Option<&Value>) -> Ve
 pub(super) async fn create_customer(shared: Shr, body: Bytes) -> Result<Response, Problem> {
     let body = parse_body(&body)?;
     let Some(obj) = body.as_object() else {
-        return Err(Problem::field("$", "The JSON value could not be converted to Crm.V2.Customers.CreateCustomerRequest."));
+        return Err(Problem::field(
+            "$",
+            "The JSON value could not be converted to Crm.V2.Customers.CreateCustomerRequest.",
+        ));
     };
     let mut errors = Errors::default();
     errors.required_text(obj, "", "name", "Name");
@@ -159,7 +235,10 @@ pub(super) async fn create_customer(shared: Shr, body: Bytes) -> Result<Response
         }
         Some(Value::Array(_)) => errors.add("locations", "At least one location is required."),
         None | Some(Value::Null) => errors.add("locations", "The Locations field is required."),
-        Some(_) => errors.add("locations", "The JSON value could not be converted to a list of locations."),
+        Some(_) => errors.add(
+            "locations",
+            "The JSON value could not be converted to a list of locations.",
+        ),
     }
     errors.finish()?;
 
@@ -176,7 +255,7 @@ pub(super) async fn create_customer(shared: Shr, body: Bytes) -> Result<Response
         active: true,
         created: now,
         modified: now,
-        body: customer.clone(),
+        body: Arc::new(customer.clone()),
     });
     let mut locations_out = Vec::new();
     for l in obj["locations"].as_array().into_iter().flatten() {
@@ -190,7 +269,7 @@ pub(super) async fn create_customer(shared: Shr, body: Bytes) -> Result<Response
             active: true,
             created: now,
             modified: now,
-            body: location.clone(),
+            body: Arc::new(location.clone()),
         });
         let mut out = location;
         out["contacts"] = Value::Array(contacts_json(&mut store, l.get("contacts")));
@@ -232,12 +311,19 @@ pub(super) async fn update_customer(
     body: Bytes,
 ) -> Result<Response, Problem> {
     let id = parse_id("id", &id)?;
-    if lock(&shared.store).table(Resource::Customers).get(id).is_none() {
+    if lock(&shared.store)
+        .table(Resource::Customers)
+        .get(id)
+        .is_none()
+    {
         return Err(not_found(Resource::Customers, id));
     }
     let body = parse_body(&body)?;
     let Some(obj) = body.as_object() else {
-        return Err(Problem::field("$", "The JSON value could not be converted to Crm.V2.Customers.UpdateCustomerRequest."));
+        return Err(Problem::field(
+            "$",
+            "The JSON value could not be converted to Crm.V2.Customers.UpdateCustomerRequest.",
+        ));
     };
     let mut errors = Errors::default();
     if obj.contains_key("name") {
@@ -251,14 +337,17 @@ pub(super) async fn update_customer(
 
     let mut store = lock(&shared.store);
     let updated = store.table_mut(Resource::Customers).update(id, |rec| {
-        let row = rec.body.as_object_mut().expect("rows are objects");
+        let row = Arc::make_mut(&mut rec.body)
+            .as_object_mut()
+            .expect("rows are objects");
         for (key, value) in obj {
             if value.is_null() {
                 continue;
             }
             match key.as_str() {
-                "name" | "type" | "doNotMail" | "doNotService" | "nationalAccount" | "taxExempt" | "tagTypeIds"
-                | "paymentTermId" | "creditLimit" | "creditLimitBalance" => {
+                "name" | "type" | "doNotMail" | "doNotService" | "nationalAccount"
+                | "taxExempt" | "tagTypeIds" | "paymentTermId" | "creditLimit"
+                | "creditLimitBalance" => {
                     row.insert(key.clone(), value.clone());
                 }
                 "active" => {
@@ -273,7 +362,9 @@ pub(super) async fn update_customer(
                         .as_array()
                         .into_iter()
                         .flatten()
-                        .map(|f| json!({ "typeId": f["typeId"], "name": null, "value": f["value"] }))
+                        .map(
+                            |f| json!({ "typeId": f["typeId"], "name": null, "value": f["value"] }),
+                        )
                         .collect();
                     row.insert(key.clone(), Value::Array(fields));
                 }
@@ -285,6 +376,10 @@ pub(super) async fn update_customer(
         }
     });
     let _ = updated;
-    let body = store.table(Resource::Customers).get(id).map(|r| r.body.clone()).unwrap_or(Value::Null);
+    let body = store
+        .table(Resource::Customers)
+        .get(id)
+        .map(|r| (*r.body).clone())
+        .unwrap_or(Value::Null);
     Ok(json(StatusCode::OK, &body))
 }

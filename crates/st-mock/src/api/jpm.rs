@@ -4,15 +4,15 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery};
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use super::resources::not_found;
-use super::{json, parse_body, parse_id, Shr};
-use crate::data::time::st_timestamp;
+use super::{Shr, json, parse_body, parse_id};
 use crate::data::Resource;
+use crate::data::time::st_timestamp;
 use crate::fault::lock;
 use crate::problem::Problem;
-use crate::query::{Query, MAX_PAGE_SIZE};
+use crate::query::{MAX_PAGE_SIZE, Query};
 
 /// `GET /jpm/v2/tenant/{tenant}/jobs/{id}/notes` → `PaginatedResponse_Of_Jpm.V2.NoteResponse`.
 pub(super) async fn list_notes(
@@ -28,8 +28,17 @@ pub(super) async fn list_notes(
     if store.table(Resource::Jobs).get(id).is_none() {
         return Err(not_found(Resource::Jobs, id));
     }
-    let notes = store.job_notes.get(&id).map(Vec::as_slice).unwrap_or_default();
-    let page: Vec<Value> = notes.iter().skip(paging.offset()).take(paging.page_size).cloned().collect();
+    let notes = store
+        .job_notes
+        .get(&id)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let page: Vec<Value> = notes
+        .iter()
+        .skip(paging.offset())
+        .take(paging.page_size)
+        .cloned()
+        .collect();
     Ok(json(StatusCode::OK, &paging.envelope(notes.len(), page)))
 }
 
@@ -44,14 +53,23 @@ pub(super) async fn create_note(
         return Err(not_found(Resource::Jobs, id));
     }
     let body = parse_body(&body)?;
-    let text = body.get("text").and_then(Value::as_str).map(str::trim).unwrap_or_default();
+    let text = body
+        .get("text")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .unwrap_or_default();
     if text.is_empty() {
         return Err(Problem::field("text", "The Text field is required."));
     }
     let pin = match body.get("pinToTop") {
         None | Some(Value::Null) => false,
         Some(Value::Bool(b)) => *b,
-        Some(_) => return Err(Problem::field("pinToTop", "The JSON value could not be converted to System.Boolean. Path: $.pinToTop")),
+        Some(_) => {
+            return Err(Problem::field(
+                "pinToTop",
+                "The JSON value could not be converted to System.Boolean. Path: $.pinToTop",
+            ));
+        }
     };
     let mut store = lock(&shared.store);
     let now = st_timestamp(store.table(Resource::Jobs).now());
@@ -63,6 +81,10 @@ pub(super) async fn create_note(
         "modifiedOn": now,
     });
     let notes = store.job_notes.entry(id).or_default();
-    if pin { notes.insert(0, note.clone()) } else { notes.push(note.clone()) }
+    if pin {
+        notes.insert(0, note.clone())
+    } else {
+        notes.push(note.clone())
+    }
     Ok(json(StatusCode::OK, &note))
 }

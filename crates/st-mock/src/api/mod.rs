@@ -7,10 +7,10 @@ mod resources;
 
 use std::sync::Arc;
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::Router;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
-use axum::Router;
 use serde_json::Value;
 
 use crate::data::Resource;
@@ -27,11 +27,20 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
     for r in Resource::ALL {
         let base = format!("/{}/v2/tenant/{{tenant}}", r.module());
         app = app
-            .route(&format!("{base}/{}", r.name()), get(move |s: Shr, q| resources::list(r, s, q)))
-            .route(&format!("{base}/export/{}", r.name()), get(move |s: Shr, q| resources::export(r, s, q)));
+            .route(
+                &format!("{base}/{}", r.name()),
+                get(move |s: Shr, q| resources::list(r, s, q)),
+            )
+            .route(
+                &format!("{base}/export/{}", r.name()),
+                get(move |s: Shr, q| resources::export(r, s, q)),
+            );
         if r != Resource::Invoices {
             // accounting has no GET invoices/{id}: invoices are read through the list's `ids`.
-            app = app.route(&format!("{base}/{}/{{id}}", r.name()), get(move |s: Shr, p| resources::get_one(r, s, p)));
+            app = app.route(
+                &format!("{base}/{}/{{id}}", r.name()),
+                get(move |s: Shr, p| resources::get_one(r, s, p)),
+            );
         }
     }
     app = app
@@ -56,7 +65,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .method_not_allowed_fallback(|| async {
             Problem::new(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed").into_response()
         })
-        .layer(axum::middleware::from_fn_with_state(shared.clone(), gateway::gateway))
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            gateway::gateway,
+        ))
         .with_state(shared)
 }
 
@@ -67,13 +79,17 @@ pub(crate) fn json(status: StatusCode, body: &Value) -> Response {
 
 pub(crate) fn json_bytes(status: StatusCode, body: Vec<u8>) -> Response {
     let mut resp = (status, body).into_response();
-    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
     resp
 }
 
 /// Parses a path id the way ASP.NET model binding reports a bad one.
 pub(crate) fn parse_id(name: &str, raw: &str) -> Result<i64, Problem> {
-    raw.parse().map_err(|_| Problem::field(name, format!("The value '{raw}' is not valid.")))
+    raw.parse()
+        .map_err(|_| Problem::field(name, format!("The value '{raw}' is not valid.")))
 }
 
 /// Parses a JSON request body, with ASP.NET's error shapes.
@@ -81,21 +97,27 @@ pub(crate) fn parse_body(body: &[u8]) -> Result<Value, Problem> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(Problem::field("request", "The request field is required."));
     }
-    serde_json::from_slice(body).map_err(|e| Problem::field("$", format!("The JSON value could not be parsed: {e}")))
+    serde_json::from_slice(body)
+        .map_err(|e| Problem::field("$", format!("The JSON value could not be parsed: {e}")))
 }
 
 /// Opaque tokens: hex of a small versioned string. Opaque to clients (they must pass
 /// `continueFrom` back unchanged), readable when debugging the simulator.
 pub(crate) fn encode_token(kind: &str, position: u64) -> String {
-    format!("st1:{kind}:{position}").bytes().map(|b| format!("{b:02x}")).collect()
+    format!("st1:{kind}:{position}")
+        .bytes()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 pub(crate) fn decode_token(token: &str) -> Option<(String, u64)> {
-    if token.len() % 2 != 0 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !token.len().is_multiple_of(2) || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
-    let bytes: Option<Vec<u8>> =
-        (0..token.len()).step_by(2).map(|i| u8::from_str_radix(&token[i..i + 2], 16).ok()).collect();
+    let bytes: Option<Vec<u8>> = (0..token.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&token[i..i + 2], 16).ok())
+        .collect();
     let text = String::from_utf8(bytes?).ok()?;
     let mut parts = text.splitn(3, ':');
     match (parts.next(), parts.next(), parts.next()) {

@@ -10,9 +10,9 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
-use super::{encode_token, json, parse_body, parse_id, Shr};
+use super::{Shr, encode_token, json, parse_body, parse_id};
 use crate::data::rng::Rng;
 use crate::data::time::{between, parse_timestamp, st_timestamp, window_end, window_start};
 use crate::fault::lock;
@@ -23,8 +23,11 @@ use crate::query::{Paging, Query};
 const DEFAULT_PAGE_SIZE: i64 = 1000;
 const MAX_PAGE_SIZE: i64 = 25_000;
 
-const CATEGORIES: &[(&str, &str)] =
-    &[("accounting", "Accounting"), ("operations", "Operations"), ("technician", "Technician")];
+const CATEGORIES: &[(&str, &str)] = &[
+    ("accounting", "Accounting"),
+    ("operations", "Operations"),
+    ("technician", "Technician"),
+];
 
 struct ReportDef {
     category: &'static str,
@@ -103,13 +106,23 @@ fn paged_list(raw: Option<&str>, items: Vec<Value>) -> Result<Response, Problem>
     let paging = q.paging(50, crate::query::MAX_PAGE_SIZE);
     q.finish()?;
     let total = items.len();
-    let page = items.into_iter().skip(paging.offset()).take(paging.page_size).collect();
+    let page = items
+        .into_iter()
+        .skip(paging.offset())
+        .take(paging.page_size)
+        .collect();
     Ok(json(StatusCode::OK, &paging.envelope(total, page)))
 }
 
 /// `GET /reporting/v2/tenant/{tenant}/report-categories`
 pub(super) async fn categories(RawQuery(raw): RawQuery) -> Result<Response, Problem> {
-    paged_list(raw.as_deref(), CATEGORIES.iter().map(|(id, name)| json!({ "id": id, "name": name })).collect())
+    paged_list(
+        raw.as_deref(),
+        CATEGORIES
+            .iter()
+            .map(|(id, name)| json!({ "id": id, "name": name }))
+            .collect(),
+    )
 }
 
 /// `GET /reporting/v2/tenant/{tenant}/report-category/{category}/reports`
@@ -135,22 +148,39 @@ fn read_request(raw: Option<&str>, body: &[u8]) -> Result<Paging, Problem> {
     q.finish()?;
     let body = parse_body(body)?;
     let Some(params) = body.get("parameters").and_then(Value::as_array) else {
-        return Err(Problem::field("parameters", "The Parameters field is required."));
+        return Err(Problem::field(
+            "parameters",
+            "The Parameters field is required.",
+        ));
     };
     let mut errors = std::collections::BTreeMap::new();
     for required in REQUIRED_PARAMETERS {
-        let value = params.iter().find(|p| p["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(required)));
+        let value = params.iter().find(|p| {
+            p["name"]
+                .as_str()
+                .is_some_and(|n| n.eq_ignore_ascii_case(required))
+        });
         match value.map(|p| &p["value"]) {
             None | Some(Value::Null) => {
-                errors.insert((*required).to_string(), vec![format!("Parameter '{required}' is required.")]);
+                errors.insert(
+                    (*required).to_string(),
+                    vec![format!("Parameter '{required}' is required.")],
+                );
             }
             Some(v) if v.as_str().and_then(parse_timestamp).is_none() => {
-                errors.insert((*required).to_string(), vec![format!("Parameter '{required}' must be a date.")]);
+                errors.insert(
+                    (*required).to_string(),
+                    vec![format!("Parameter '{required}' must be a date.")],
+                );
             }
             Some(_) => {}
         }
     }
-    if errors.is_empty() { Ok(paging) } else { Err(Problem::validation(errors)) }
+    if errors.is_empty() {
+        Ok(paging)
+    } else {
+        Err(Problem::validation(errors))
+    }
 }
 
 /// `Reporting.V2.ReportDataResponse`: rows as arrays in `fields` order.
@@ -158,9 +188,15 @@ fn data_page(seed: u64, total: u64, report: usize, paging: Paging) -> Value {
     let def = &REPORTS[report];
     let first = paging.offset() as u64;
     let end = (first + paging.page_size as u64).min(total);
-    let rows: Vec<Value> = (first.min(end)..end).map(|i| report_row(seed, report, i)).collect();
+    let rows: Vec<Value> = (first.min(end)..end)
+        .map(|i| report_row(seed, report, i))
+        .collect();
     let mut body = paging.envelope(total as usize, rows);
-    body["fields"] = def.fields.iter().map(|(name, label)| json!({ "name": name, "label": label })).collect();
+    body["fields"] = def
+        .fields
+        .iter()
+        .map(|(name, label)| json!({ "name": name, "label": label }))
+        .collect();
     body
 }
 
@@ -170,10 +206,29 @@ fn report_row(seed: u64, report: usize, i: u64) -> Value {
     match REPORTS[report].id {
         41_001 => {
             let total = rng.money(90, 6_000);
-            json!([50_000_000 + i as i64, at, format!("Customer {}", rng.range(1, 900)), "HVAC - Service", total, if rng.chance(70) { 0.0 } else { total }])
+            json!([
+                50_000_000 + i as i64,
+                at,
+                format!("Customer {}", rng.range(1, 900)),
+                "HVAC - Service",
+                total,
+                if rng.chance(70) { 0.0 } else { total }
+            ])
         }
-        42_001 => json!([40_000_000 + i as i64, at, format!("Campaign {}", rng.range(1, 12)), "Service Call", rng.money(89, 9_500)]),
-        _ => json!([1_400_000 + i as i64, format!("Technician {}", i + 1), rng.range(0, 60), rng.money(0, 95_000), rng.range(10, 80) as f64 / 100.0]),
+        42_001 => json!([
+            40_000_000 + i as i64,
+            at,
+            format!("Campaign {}", rng.range(1, 12)),
+            "Service Call",
+            rng.money(89, 9_500)
+        ]),
+        _ => json!([
+            1_400_000 + i as i64,
+            format!("Technician {}", i + 1),
+            rng.range(0, 60),
+            rng.money(0, 95_000),
+            rng.range(10, 80) as f64 / 100.0
+        ]),
     }
 }
 
@@ -186,7 +241,15 @@ pub(super) async fn data(
 ) -> Result<Response, Problem> {
     let report = find_report(&category, parse_id("reportId", &report_id)?)?;
     let paging = read_request(raw.as_deref(), &body)?;
-    Ok(json(StatusCode::OK, &data_page(shared.config.seed, shared.config.report_rows, report, paging)))
+    Ok(json(
+        StatusCode::OK,
+        &data_page(
+            shared.config.seed,
+            shared.config.report_rows,
+            report,
+            paging,
+        ),
+    ))
 }
 
 /// `POST …/reports/{reportId}/data/query`: 202 `{status: "NotStarted", token}`, or
@@ -201,30 +264,67 @@ pub(super) async fn start_query(
     let paging = read_request(raw.as_deref(), &body)?;
     let polls = shared.config.report_polls;
     if polls == 0 {
-        return Ok(json(StatusCode::OK, &data_page(shared.config.seed, shared.config.report_rows, report, paging)));
+        return Ok(json(
+            StatusCode::OK,
+            &data_page(
+                shared.config.seed,
+                shared.config.report_rows,
+                report,
+                paging,
+            ),
+        ));
     }
     let token = encode_token("report-query", rand::random::<u64>() >> 1);
-    lock(&shared.reports).insert(token.clone(), ReportQuery { report, paging, polls_left: polls });
-    Ok(json(StatusCode::ACCEPTED, &json!({ "status": "NotStarted", "token": token })))
+    lock(&shared.reports).insert(
+        token.clone(),
+        ReportQuery {
+            report,
+            paging,
+            polls_left: polls,
+        },
+    );
+    Ok(json(
+        StatusCode::ACCEPTED,
+        &json!({ "status": "NotStarted", "token": token }),
+    ))
 }
 
 /// `GET /reporting/v2/tenant/{tenant}/data-queries/{token}`: 202 `{status: "InProgress"}`
 /// for the configured number of polls, then 200 with the data.
-pub(super) async fn poll_query(shared: Shr, Path((_tenant, token)): Path<(String, String)>) -> Result<Response, Problem> {
+pub(super) async fn poll_query(
+    shared: Shr,
+    Path((_tenant, token)): Path<(String, String)>,
+) -> Result<Response, Problem> {
     let query = {
         let mut queries = lock(&shared.reports);
-        let q = queries.get_mut(&token).ok_or_else(|| Problem::not_found("There is no such data query"))?;
+        let q = queries
+            .get_mut(&token)
+            .ok_or_else(|| Problem::not_found("There is no such data query"))?;
         if q.polls_left > 0 {
             q.polls_left -= 1;
-            return Ok(json(StatusCode::ACCEPTED, &json!({ "status": "InProgress", "token": token })));
+            return Ok(json(
+                StatusCode::ACCEPTED,
+                &json!({ "status": "InProgress", "token": token }),
+            ));
         }
         q.clone()
     };
-    Ok(json(StatusCode::OK, &data_page(shared.config.seed, shared.config.report_rows, query.report, query.paging)))
+    Ok(json(
+        StatusCode::OK,
+        &data_page(
+            shared.config.seed,
+            shared.config.report_rows,
+            query.report,
+            query.paging,
+        ),
+    ))
 }
 
 /// `DELETE /reporting/v2/tenant/{tenant}/data-queries/{token}` → 204.
-pub(super) async fn cancel_query(shared: Shr, Path((_tenant, token)): Path<(String, String)>) -> Result<Response, Problem> {
+pub(super) async fn cancel_query(
+    shared: Shr,
+    Path((_tenant, token)): Path<(String, String)>,
+) -> Result<Response, Problem> {
     match lock(&shared.reports).remove(&token) {
         Some(_) => {
             shared.report_cancels.fetch_add(1, Ordering::Relaxed);

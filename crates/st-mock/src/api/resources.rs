@@ -8,13 +8,13 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::{decode_token, encode_token, json, json_bytes, parse_id, Shr};
+use super::{Shr, decode_token, encode_token, json, json_bytes, parse_id};
 use crate::data::synthetic::synthetic_customer;
 use crate::data::time::parse_timestamp;
 use crate::data::{Record, Resource};
 use crate::fault::lock;
 use crate::problem::Problem;
-use crate::query::{Query, MAX_PAGE_SIZE};
+use crate::query::{MAX_PAGE_SIZE, Query};
 
 /// A filter on one JSON field (a JSON pointer into the row).
 enum Filter {
@@ -26,11 +26,15 @@ enum Filter {
 impl Filter {
     fn accepts(&self, row: &Value) -> bool {
         match self {
-            Filter::Contains(p, s) => {
-                row.pointer(p).and_then(Value::as_str).is_some_and(|v| v.to_lowercase().contains(&s.to_lowercase()))
-            }
+            Filter::Contains(p, s) => row
+                .pointer(p)
+                .and_then(Value::as_str)
+                .is_some_and(|v| v.to_lowercase().contains(&s.to_lowercase())),
             Filter::Int(p, n) => row.pointer(p).and_then(Value::as_i64) == Some(*n),
-            Filter::Text(p, s) => row.pointer(p).and_then(Value::as_str).is_some_and(|v| v.eq_ignore_ascii_case(s)),
+            Filter::Text(p, s) => row
+                .pointer(p)
+                .and_then(Value::as_str)
+                .is_some_and(|v| v.eq_ignore_ascii_case(s)),
         }
     }
 }
@@ -57,7 +61,11 @@ fn filters(r: Resource, q: &mut Query) -> Vec<Filter> {
     }
     let text: &[(&str, &'static str)] = match r {
         Resource::Employees => &[("email", "/email")],
-        Resource::Jobs => &[("jobStatus", "/jobStatus"), ("number", "/jobNumber"), ("priority", "/priority")],
+        Resource::Jobs => &[
+            ("jobStatus", "/jobStatus"),
+            ("number", "/jobNumber"),
+            ("priority", "/priority"),
+        ],
         Resource::Invoices => &[("number", "/referenceNumber"), ("jobNumber", "/job/number")],
         _ => &[],
     };
@@ -77,9 +85,11 @@ fn filters(r: Resource, q: &mut Query) -> Vec<Filter> {
             ("soldById", "/soldById"),
             ("invoiceId", "/invoiceId"),
         ],
-        Resource::Invoices => {
-            &[("customerId", "/customer/id"), ("jobId", "/job/id"), ("businessUnitId", "/businessUnit/id")]
-        }
+        Resource::Invoices => &[
+            ("customerId", "/customer/id"),
+            ("jobId", "/job/id"),
+            ("businessUnitId", "/businessUnit/id"),
+        ],
         _ => &[],
     };
     for (param, pointer) in ints {
@@ -96,13 +106,22 @@ fn active_filter(r: Resource, q: &mut Query) -> Option<bool> {
         // Jobs_GetList has no active filter.
         Resource::Jobs => None,
         // Invoices_GetList spells it `activeState=ActiveOnly|InactiveOnly|All`.
-        Resource::Invoices => match q.text("activeState").map(str::to_ascii_lowercase).as_deref() {
+        Resource::Invoices => match q
+            .text("activeState")
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             None | Some("activeonly") => Some(true),
             Some("inactiveonly") => Some(false),
             Some("all") => None,
             Some(v) => {
                 let v = v.to_string();
-                q.error("activeState", format!("The value '{v}' is not valid. Values: [ActiveOnly, InactiveOnly, All]"));
+                q.error(
+                    "activeState",
+                    format!(
+                        "The value '{v}' is not valid. Values: [ActiveOnly, InactiveOnly, All]"
+                    ),
+                );
                 None
             }
         },
@@ -113,7 +132,10 @@ fn active_filter(r: Resource, q: &mut Query) -> Option<bool> {
             Some("any") => None,
             Some(v) => {
                 let v = v.to_string();
-                q.error("active", format!("The value '{v}' is not valid. Values: [True, Any, False]"));
+                q.error(
+                    "active",
+                    format!("The value '{v}' is not valid. Values: [True, Any, False]"),
+                );
                 None
             }
         },
@@ -129,7 +151,11 @@ enum SortKey {
 
 /// `sort=+Field` / `sort=-Field` over Id, CreatedOn, ModifiedOn.
 fn sort(q: &mut Query) -> (SortKey, bool) {
-    let Some(raw) = q.raw("sort").map(str::to_string).filter(|s| !s.trim().is_empty()) else {
+    let Some(raw) = q
+        .raw("sort")
+        .map(str::to_string)
+        .filter(|s| !s.trim().is_empty())
+    else {
         return (SortKey::Id, false);
     };
     // An unencoded `+` arrives as a space.
@@ -150,7 +176,11 @@ fn sort(q: &mut Query) -> (SortKey, bool) {
     (key, desc)
 }
 
-pub(super) async fn list(r: Resource, shared: Shr, RawQuery(raw): RawQuery) -> Result<Response, Problem> {
+pub(super) async fn list(
+    r: Resource,
+    shared: Shr,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, Problem> {
     let mut q = Query::parse(raw.as_deref())?;
     let paging = q.paging(50, MAX_PAGE_SIZE);
     let active = active_filter(r, &mut q);
@@ -184,9 +214,16 @@ pub(super) async fn list(r: Resource, shared: Shr, RawQuery(raw): RawQuery) -> R
         rows.reverse();
     }
     let total = rows.len();
-    let page: Vec<Value> =
-        rows.into_iter().skip(paging.offset()).take(paging.page_size).map(|rec| rec.body.clone()).collect();
-    Ok(json(StatusCode::OK, &paging.envelope(total, page)))
+    let page: Vec<&Value> = rows
+        .into_iter()
+        .skip(paging.offset())
+        .take(paging.page_size)
+        .map(|rec| &*rec.body)
+        .collect();
+    Ok(json_bytes(
+        StatusCode::OK,
+        paging.envelope_bytes(total, &page),
+    ))
 }
 
 pub(super) async fn get_one(
@@ -204,7 +241,10 @@ pub(super) async fn get_one(
 
 pub(crate) fn not_found(r: Resource, id: i64) -> Problem {
     let mut p = Problem::not_found(format!("{} not found", r.entity()));
-    p.errors.insert("id".into(), vec![format!("{} with ID {id} was not found.", r.entity())]);
+    p.errors.insert(
+        "id".into(),
+        vec![format!("{} with ID {id} was not found.", r.entity())],
+    );
     p
 }
 
@@ -217,18 +257,29 @@ enum From {
 }
 
 fn export_start(r: Resource, q: &mut Query, kind: &str) -> From {
-    let Some(from) = q.text("from").map(str::to_string) else { return From::After(0) };
+    let Some(from) = q.text("from").map(str::to_string) else {
+        return From::After(0);
+    };
     if let Some((k, pos)) = decode_token(&from) {
         if k == kind {
             return From::After(pos);
         }
-        q.error("from", format!("The continuation token belongs to another export feed, not {}.", r.name()));
+        q.error(
+            "from",
+            format!(
+                "The continuation token belongs to another export feed, not {}.",
+                r.name()
+            ),
+        );
         return From::After(0);
     }
     match parse_timestamp(&from) {
         Some(t) => From::Since(t),
         None => {
-            q.error("from", format!("'{from}' is neither a continuation token nor a date."));
+            q.error(
+                "from",
+                format!("'{from}' is neither a continuation token nor a date."),
+            );
             From::After(0)
         }
     }
@@ -240,12 +291,24 @@ fn export_start(r: Resource, q: &mut Query, kind: &str) -> From {
 /// again at the end, and `continueFrom` on the last page (`hasMore: false`) is where
 /// later changes will be delivered from, as with ServiceTitan. Inactive rows are
 /// included (that is how a feed reports deletions).
-pub(super) async fn export(r: Resource, shared: Shr, RawQuery(raw): RawQuery) -> Result<Response, Problem> {
+pub(super) async fn export(
+    r: Resource,
+    shared: Shr,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, Problem> {
     let mut q = Query::parse(raw.as_deref())?;
     // Accepted, no effect: this feed has no lag for "recent changes" to skip.
     let _include_recent_changes = q.bool("includeRecentChanges");
-    let synthetic = if r == Resource::Customers { shared.config.export_rows } else { None };
-    let kind = if synthetic.is_some() { "synthetic-customers" } else { r.name() };
+    let synthetic = if r == Resource::Customers {
+        shared.config.export_rows
+    } else {
+        None
+    };
+    let kind = if synthetic.is_some() {
+        "synthetic-customers"
+    } else {
+        r.name()
+    };
     let start = export_start(r, &mut q, kind);
     q.finish()?;
     let page_size = shared.config.export_page_size.max(1);
@@ -266,32 +329,59 @@ pub(super) async fn export(r: Resource, shared: Shr, RawQuery(raw): RawQuery) ->
         From::After(pos) => (pos, None),
         From::Since(t) => (0, Some(t)),
     };
-    let mut rows = table.changed_after(after).filter(|rec| since.is_none_or(|t| rec.modified >= t));
+    let mut rows = table
+        .changed_after(after)
+        .filter(|rec| since.is_none_or(|t| rec.modified >= t));
     let page: Vec<&Record> = rows.by_ref().take(page_size).collect();
     let has_more = rows.next().is_some();
     let position = match page.last() {
         Some(rec) => rec.seq,
-        None if since.is_some() => table.changed_after(0).map(|rec| rec.seq).last().unwrap_or(0),
+        None if since.is_some() => table
+            .changed_after(0)
+            .map(|rec| rec.seq)
+            .last()
+            .unwrap_or(0),
         None => after,
     };
-    let data: Vec<Value> = page.into_iter().map(|rec| export_row(r, rec)).collect();
-    let body = serde_json::json!({ "hasMore": has_more, "continueFrom": encode_token(kind, position), "data": data });
-    Ok(json(StatusCode::OK, &body))
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct ExportPage<'a> {
+        has_more: bool,
+        continue_from: String,
+        data: Vec<Cow<'a, Value>>,
+    }
+    let data = page.into_iter().map(|rec| export_row(r, rec)).collect();
+    let body = ExportPage {
+        has_more,
+        continue_from: encode_token(kind, position),
+        data,
+    };
+    Ok(json_bytes(
+        StatusCode::OK,
+        serde_json::to_vec(&body).expect("pages serialise"),
+    ))
 }
 
 /// Export rows of jobs carry `active`, which list rows of jobs do not.
-fn export_row(r: Resource, rec: &Record) -> Value {
-    let mut body = Cow::Borrowed(&rec.body);
+fn export_row(r: Resource, rec: &Record) -> Cow<'_, Value> {
+    let mut body = Cow::Borrowed(&*rec.body);
     if r == Resource::Jobs {
         body.to_mut()["active"] = Value::Bool(rec.active);
     }
-    body.into_owned()
+    body
 }
 
 /// Serialises synthetic rows `first..end` one by one into the response buffer.
 fn synthetic_page(seed: u64, kind: &str, first: u64, end: u64, total: u64) -> Response {
     let mut buf = Vec::with_capacity(((end - first) as usize) * 700 + 128);
-    buf.extend_from_slice(format!("{{\"hasMore\":{},\"continueFrom\":\"{}\",\"data\":[", end < total, encode_token(kind, end)).as_bytes());
+    buf.extend_from_slice(
+        format!(
+            "{{\"hasMore\":{},\"continueFrom\":\"{}\",\"data\":[",
+            end < total,
+            encode_token(kind, end)
+        )
+        .as_bytes(),
+    );
     for i in first..end {
         if i > first {
             buf.push(b',');

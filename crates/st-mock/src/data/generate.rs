@@ -3,12 +3,13 @@
 //! at rows that exist.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use super::rng::Rng;
-use super::synthetic::{self, person_name, Address, Meta};
+use super::synthetic::{self, Address, Meta, person_name};
 use super::time::{between, st_timestamp, window_end};
 use super::words::*;
 use super::{Record, Resource};
@@ -20,7 +21,14 @@ pub(crate) struct Seeded {
 }
 
 fn record(id: i64, meta: Meta, body: Value) -> Record {
-    Record { id, seq: 0, active: meta.active, created: meta.created, modified: meta.modified, body }
+    Record {
+        id,
+        seq: 0,
+        active: meta.active,
+        created: meta.created,
+        modified: meta.modified,
+        body: Arc::new(body),
+    }
 }
 
 fn ts(t: DateTime<Utc>) -> Value {
@@ -32,11 +40,18 @@ fn money2(x: f64) -> String {
 }
 
 fn phone(rng: &mut Rng) -> String {
-    format!("{}{:03}{:04}", rng.range(201, 989), rng.below(1000), rng.below(10_000))
+    format!(
+        "{}{:03}{:04}",
+        rng.range(201, 989),
+        rng.below(1000),
+        rng.below(10_000)
+    )
 }
 
 fn email_local(first: &str, last: &str) -> String {
-    format!("{}.{}", first, last).to_lowercase().replace([' ', '\''], "")
+    format!("{}.{}", first, last)
+        .to_lowercase()
+        .replace([' ', '\''], "")
 }
 
 /// The JSON form of an address (`Crm.V2.Customers.CustomerAddress`).
@@ -45,22 +60,37 @@ pub(crate) fn address_json(a: &Address) -> Value {
 }
 
 pub(crate) fn seed_all(seed: u64, sizes: &SeedSizes) -> Seeded {
-    let employees: Vec<Record> = (0..sizes.employees).map(|i| employee(seed, i, sizes)).collect();
-    let technicians: Vec<Record> = (0..sizes.technicians).map(|i| technician(seed, i, sizes)).collect();
+    let employees: Vec<Record> = (0..sizes.employees)
+        .map(|i| employee(seed, i, sizes))
+        .collect();
+    let technicians: Vec<Record> = (0..sizes.technicians)
+        .map(|i| technician(seed, i, sizes))
+        .collect();
     let customers: Vec<Record> = (0..sizes.customers)
         .map(|i| {
             let id = Resource::Customers.id_of(i);
             let (meta, row) = synthetic::customer(seed, i as u64, id, sizes.employees);
-            record(id, meta, serde_json::to_value(row).expect("customer serialises"))
+            record(
+                id,
+                meta,
+                serde_json::to_value(row).expect("customer serialises"),
+            )
         })
         .collect();
-    let locations: Vec<Record> = (0..sizes.locations).map(|i| location(seed, i, &customers, sizes)).collect();
+    let locations: Vec<Record> = (0..sizes.locations)
+        .map(|i| location(seed, i, &customers, sizes))
+        .collect();
     let mut job_notes = HashMap::new();
-    let jobs: Vec<Record> =
-        (0..sizes.jobs).map(|i| job(seed, i, &locations, sizes, &mut job_notes)).collect();
-    let invoices: Vec<Record> =
-        (0..sizes.invoices).map(|i| invoice(seed, i, &jobs, &customers, &locations, sizes)).collect();
-    Seeded { tables: vec![employees, technicians, customers, locations, jobs, invoices], job_notes }
+    let jobs: Vec<Record> = (0..sizes.jobs)
+        .map(|i| job(seed, i, &locations, sizes, &mut job_notes))
+        .collect();
+    let invoices: Vec<Record> = (0..sizes.invoices)
+        .map(|i| invoice(seed, i, &jobs, &customers, &locations, sizes))
+        .collect();
+    Seeded {
+        tables: vec![employees, technicians, customers, locations, jobs, invoices],
+        job_notes,
+    }
 }
 
 fn employee_ref(rng: &mut Rng, sizes: &SeedSizes) -> i64 {
@@ -73,14 +103,29 @@ fn employee(seed: u64, i: usize, sizes: &SeedSizes) -> Record {
     let meta = Meta::draw(&mut rng, 90);
     let (first, last) = person_name(&mut rng);
     let role = rng.pick(&[
-        "CSR", "CSR", "CSR", "Dispatch", "Dispatch", "Accounting", "FieldManager", "GeneralOffice",
-        "SalesManager", "Admin", "Owner",
+        "CSR",
+        "CSR",
+        "CSR",
+        "Dispatch",
+        "Dispatch",
+        "Accounting",
+        "FieldManager",
+        "GeneralOffice",
+        "SalesManager",
+        "Admin",
+        "Owner",
     ]);
     let home = Address::draw(&mut rng);
-    let start = between(&mut rng, meta.created - chrono::Duration::days(30), meta.created);
+    let start = between(
+        &mut rng,
+        meta.created - chrono::Duration::days(30),
+        meta.created,
+    );
     let termination = (!meta.active).then(|| between(&mut rng, meta.created, window_end()));
     let bu = rng.pick(BUSINESS_UNITS).0;
-    let manager = (i > 0 && rng.chance(60)).then(|| employee_ref(&mut rng, sizes)).filter(|m| *m != id);
+    let manager = (i > 0 && rng.chance(60))
+        .then(|| employee_ref(&mut rng, sizes))
+        .filter(|m| *m != id);
     let body = json!({
         "id": id,
         "userId": 9_000_000 + id,
@@ -128,8 +173,19 @@ fn technician(seed: u64, i: usize, _sizes: &SeedSizes) -> Record {
             json!({ "id": sid, "name": name })
         })
         .collect();
-    let position = rng.pick(&["Service", "Service", "Installer", "Sales", "Maintenance", "Helper"]);
-    let start = between(&mut rng, meta.created - chrono::Duration::days(30), meta.created);
+    let position = rng.pick(&[
+        "Service",
+        "Service",
+        "Installer",
+        "Sales",
+        "Maintenance",
+        "Helper",
+    ]);
+    let start = between(
+        &mut rng,
+        meta.created - chrono::Duration::days(30),
+        meta.created,
+    );
     let body = json!({
         "id": id,
         "userId": 9_500_000 + id,
@@ -219,10 +275,26 @@ fn location(seed: u64, i: usize, customers: &[Record], sizes: &SeedSizes) -> Rec
     // the rest are extra sites (rentals, branches) added later.
     let (customer, address, mut meta) = if i < customers.len() {
         let c = &customers[i];
-        let meta = Meta { active: c.active, created: c.created, modified: c.modified };
+        let meta = Meta {
+            active: c.active,
+            created: c.created,
+            modified: c.modified,
+        };
         (c, c.body["address"].clone(), meta)
     } else if customers.is_empty() {
-        return record(id, Meta::draw(&mut rng, 95), location_body(id, 0, "Unassigned", address_json(&Address::draw(&mut rng)), Meta::draw(&mut rng, 95), 0, None));
+        return record(
+            id,
+            Meta::draw(&mut rng, 95),
+            location_body(
+                id,
+                0,
+                "Unassigned",
+                address_json(&Address::draw(&mut rng)),
+                Meta::draw(&mut rng, 95),
+                0,
+                None,
+            ),
+        );
     } else {
         let c = &customers[rng.below(customers.len() as u64) as usize];
         let meta = Meta::draw(&mut rng, 95);
@@ -233,19 +305,45 @@ fn location(seed: u64, i: usize, customers: &[Record], sizes: &SeedSizes) -> Rec
         meta.modified = meta.modified.max(meta.created);
     }
     let name = if customer.body["type"] == "Commercial" && i >= customers.len() {
-        format!("{} - {}", customer.body["name"].as_str().unwrap_or(""), address["street"].as_str().unwrap_or(""))
+        format!(
+            "{} - {}",
+            customer.body["name"].as_str().unwrap_or(""),
+            address["street"].as_str().unwrap_or("")
+        )
     } else {
         customer.body["name"].as_str().unwrap_or("").to_string()
     };
     let created_by = employee_ref(&mut rng, sizes);
     let zone = Some(6_100 + rng.range(1, 8));
-    record(id, meta, location_body(id, customer.id, &name, address, meta, created_by, zone))
+    record(
+        id,
+        meta,
+        location_body(id, customer.id, &name, address, meta, created_by, zone),
+    )
 }
 
-const JOB_STATUSES: &[&str] =
-    &["Completed", "Completed", "Completed", "Completed", "Completed", "Completed", "Scheduled", "Scheduled", "Dispatched", "InProgress", "Hold", "Canceled"];
+const JOB_STATUSES: &[&str] = &[
+    "Completed",
+    "Completed",
+    "Completed",
+    "Completed",
+    "Completed",
+    "Completed",
+    "Scheduled",
+    "Scheduled",
+    "Dispatched",
+    "InProgress",
+    "Hold",
+    "Canceled",
+];
 
-fn job(seed: u64, i: usize, locations: &[Record], sizes: &SeedSizes, notes: &mut HashMap<i64, Vec<Value>>) -> Record {
+fn job(
+    seed: u64,
+    i: usize,
+    locations: &[Record],
+    sizes: &SeedSizes,
+    notes: &mut HashMap<i64, Vec<Value>>,
+) -> Record {
     let mut rng = Rng::for_row(seed, 5, i as u64);
     let id = Resource::Jobs.id_of(i);
     let mut meta = Meta::draw(&mut rng, 97);
@@ -261,7 +359,11 @@ fn job(seed: u64, i: usize, locations: &[Record], sizes: &SeedSizes, notes: &mut
     let completed = (status == "Completed").then(|| between(&mut rng, meta.created, meta.modified));
     let appointments = rng.range(1, 3);
     let first_appt = 60_000_000 + id * 4;
-    let invoice_id = if i < sizes.invoices { Resource::Invoices.id_of(i) } else { 0 };
+    let invoice_id = if i < sizes.invoices {
+        Resource::Invoices.id_of(i)
+    } else {
+        0
+    };
     let technician = (sizes.technicians > 0)
         .then(|| Resource::Technicians.id_of(rng.below(sizes.technicians as u64) as usize));
     let total = (status == "Completed").then(|| rng.money(89, 9_500));
@@ -347,25 +449,43 @@ fn invoice(
     let job = jobs.get(i);
     let find = |table: &[Record], resource: Resource, id: i64| -> Option<Value> {
         let start = ((id - resource.id_of(0)) / resource.id_base_and_stride().1) as usize;
-        table.get(start).filter(|r| r.id == id).map(|r| r.body.clone())
+        table
+            .get(start)
+            .filter(|r| r.id == id)
+            .map(|r| (*r.body).clone())
     };
     let (customer, location) = match job {
         Some(j) => {
             meta.created = meta.created.max(j.created);
             meta.modified = meta.modified.max(meta.created);
             (
-                find(customers, Resource::Customers, j.body["customerId"].as_i64().unwrap_or(0)),
-                find(locations, Resource::Locations, j.body["locationId"].as_i64().unwrap_or(0)),
+                find(
+                    customers,
+                    Resource::Customers,
+                    j.body["customerId"].as_i64().unwrap_or(0),
+                ),
+                find(
+                    locations,
+                    Resource::Locations,
+                    j.body["locationId"].as_i64().unwrap_or(0),
+                ),
             )
         }
         None if !customers.is_empty() => {
-            let c = customers[rng.below(customers.len() as u64) as usize].body.clone();
-            let l = if c["id"].as_i64().is_some() { locations.iter().find(|l| l.body["customerId"] == c["id"]).map(|l| l.body.clone()) } else { None };
+            let c = (*customers[rng.below(customers.len() as u64) as usize].body).clone();
+            let l = locations
+                .iter()
+                .find(|l| l.body["customerId"] == c["id"])
+                .map(|l| (*l.body).clone());
             (Some(c), l)
         }
         None => (None, None),
     };
-    let configuration = if job.is_some() { "JobInvoice" } else { rng.pick(&["CounterSales", "MembershipInvoice"]) };
+    let configuration = if job.is_some() {
+        "JobInvoice"
+    } else {
+        rng.pick(&["CounterSales", "MembershipInvoice"])
+    };
     let invoice_date = between(&mut rng, meta.created, meta.modified);
     let bu = rng.pick(BUSINESS_UNITS);
     let mut subtotal = 0.0;
@@ -519,7 +639,11 @@ pub(crate) fn new_location_body(
     created_by: i64,
     fields: &Value,
 ) -> Value {
-    let meta = Meta { active: true, created: now, modified: now };
+    let meta = Meta {
+        active: true,
+        created: now,
+        modified: now,
+    };
     let mut body = location_body(
         id,
         customer_id,
@@ -549,7 +673,10 @@ mod tests {
         // every job points at an existing location of the job's customer
         let locations = &a.tables[3];
         for j in &a.tables[4] {
-            let l = locations.iter().find(|l| l.id == j.body["locationId"].as_i64().unwrap()).unwrap();
+            let l = locations
+                .iter()
+                .find(|l| l.id == j.body["locationId"].as_i64().unwrap())
+                .unwrap();
             assert_eq!(l.body["customerId"], j.body["customerId"]);
         }
         let c = seed_all(43, &sizes);

@@ -8,6 +8,7 @@ pub(crate) mod time;
 mod words;
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -110,15 +111,16 @@ pub(crate) struct Record {
     pub active: bool,
     pub created: DateTime<Utc>,
     pub modified: DateTime<Utc>,
-    /// The JSON served for this row, with the spec's field names.
-    pub body: Value,
+    /// The JSON served for this row, with the spec's field names. Shared with the
+    /// seed cache until the row is first changed (copy on write).
+    pub body: Arc<Value>,
 }
 
 impl Record {
     /// Keeps the JSON's `modifiedOn` in step with the metadata.
     fn set_modified(&mut self, t: DateTime<Utc>) {
         self.modified = t;
-        if let Some(obj) = self.body.as_object_mut() {
+        if let Some(obj) = Arc::make_mut(&mut self.body).as_object_mut() {
             obj.insert("modifiedOn".into(), Value::String(time::st_timestamp(t)));
         }
     }
@@ -140,7 +142,12 @@ impl Table {
         // The feed starts in modification order, as ServiceTitan's does.
         rows.sort_by_key(|r| (r.modified, r.id));
         let (base, stride) = resource.id_base_and_stride();
-        let mut t = Table { next_seq: 1, next_id: base, stride, ..Table::default() };
+        let mut t = Table {
+            next_seq: 1,
+            next_id: base,
+            stride,
+            ..Table::default()
+        };
         for mut r in rows {
             r.seq = t.next_seq;
             t.next_seq += 1;
@@ -167,7 +174,9 @@ impl Table {
 
     /// Rows changed after feed position `seq`, in feed order.
     pub(crate) fn changed_after(&self, seq: u64) -> impl Iterator<Item = &Record> {
-        self.by_seq.range(seq + 1..).filter_map(|(_, id)| self.rows.get(id))
+        self.by_seq
+            .range(seq + 1..)
+            .filter_map(|(_, id)| self.rows.get(id))
     }
 
     /// A modification time later than every row's, so that the change feed stays
@@ -197,7 +206,11 @@ impl Table {
 
     /// Applies `change` to a row, then stamps `modifiedOn` and moves the row to the
     /// end of the change feed (so an export resumed from an older token sees it).
-    pub(crate) fn update<R>(&mut self, id: i64, change: impl FnOnce(&mut Record) -> R) -> Option<R> {
+    pub(crate) fn update<R>(
+        &mut self,
+        id: i64,
+        change: impl FnOnce(&mut Record) -> R,
+    ) -> Option<R> {
         let now = self.now();
         let seq = self.next_seq;
         let record = self.rows.get_mut(&id)?;
@@ -224,13 +237,17 @@ pub(crate) struct Store {
 impl Store {
     /// Builds the tenant deterministically from `config.seed` and `config.sizes`.
     pub(crate) fn seed(config: &MockConfig) -> Self {
-        let seeded = generate::seed_all(config.seed, &config.sizes);
+        let seeded = seeded(config.seed, config.sizes);
         let tables = Resource::ALL
             .iter()
-            .zip(seeded.tables)
-            .map(|(r, rows)| Table::from_rows(*r, rows))
+            .zip(&seeded.tables)
+            .map(|(r, rows)| Table::from_rows(*r, rows.clone()))
             .collect();
-        Store { tables, job_notes: seeded.job_notes, next_contact_id: 70_000_001 }
+        Store {
+            tables,
+            job_notes: seeded.job_notes.clone(),
+            next_contact_id: 70_000_001,
+        }
     }
 
     pub(crate) fn table(&self, r: Resource) -> &Table {
@@ -246,6 +263,24 @@ impl Store {
         self.next_contact_id += 3;
         id
     }
+}
+
+/// Seeded rows are computed once per `(seed, sizes)` in a process and shared by
+/// every server started with them: test suites start many servers, and generating
+/// a tenant takes long enough in an unoptimised build to dominate a test's runtime.
+fn seeded(seed: u64, sizes: crate::config::SeedSizes) -> Arc<generate::Seeded> {
+    type Cache = Mutex<HashMap<(u64, crate::config::SeedSizes), Arc<generate::Seeded>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let mut cache = crate::fault::lock(CACHE.get_or_init(Cache::default));
+    if let Some(s) = cache.get(&(seed, sizes)) {
+        return s.clone();
+    }
+    if cache.len() >= 8 {
+        cache.clear();
+    }
+    let s = Arc::new(generate::seed_all(seed, &sizes));
+    cache.insert((seed, sizes), s.clone());
+    s
 }
 
 pub(crate) use generate::{address_json, new_customer_body, new_location_body};

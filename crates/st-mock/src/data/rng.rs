@@ -61,8 +61,17 @@ mod tests {
     fn streams_are_stable_and_independent() {
         let a: Vec<u64> = (0..3).map(|_| Rng::for_row(7, 1, 5).next_u64()).collect();
         assert!(a.windows(2).all(|w| w[0] == w[1]));
-        assert_ne!(Rng::for_row(7, 1, 5).next_u64(), Rng::for_row(7, 1, 6).next_u64());
-        assert_ne!(Rng::for_row(7, 1, 5).next_u64(), Rng::for_row(7, 2, 5).next_u64());
-        assert_ne!(Rng::for_row(7, 1, 5).next_u64(), Rng::for_row(8, 1, 5).next_u64());
+        assert_ne!(
+            Rng::for_row(7, 1, 5).next_u64(),
+            Rng::for_row(7, 1, 6).next_u64()
+        );
+        assert_ne!(
+            Rng::for_row(7, 1, 5).next_u64(),
+            Rng::for_row(7, 2, 5).next_u64()
+        );
+        assert_ne!(
+            Rng::for_row(7, 1, 5).next_u64(),
+            Rng::for_row(8, 1, 5).next_u64()
+        );
     }
 }

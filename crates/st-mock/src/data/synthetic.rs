@@ -8,10 +8,10 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::Resource;
 use super::rng::Rng;
 use super::time::{between, st_timestamp, window_end, window_start};
 use super::words::*;
-use super::Resource;
 
 /// Table tag for the customers' RNG streams (shared by seeded and synthetic rows).
 pub(crate) const CUSTOMER_STREAM: u64 = 3;
@@ -31,8 +31,16 @@ impl Meta {
     pub(crate) fn draw(rng: &mut Rng, active_percent: u64) -> Self {
         let created = between(rng, window_start(), window_end());
         let latest = (created + chrono::Duration::days(400)).min(window_end());
-        let modified = if rng.chance(30) { created } else { between(rng, created, latest) };
-        Meta { active: rng.chance(active_percent), created, modified }
+        let modified = if rng.chance(30) {
+            created
+        } else {
+            between(rng, created, latest)
+        };
+        Meta {
+            active: rng.chance(active_percent),
+            created,
+            modified,
+        }
     }
 }
 
@@ -61,7 +69,11 @@ impl Address {
         );
         let unit = rng.chance(15).then(|| {
             if rng.chance(50) {
-                format!("Apt {}{}", rng.range(1, 40), ["A", "B", "C", "D"][rng.below(4) as usize])
+                format!(
+                    "Apt {}{}",
+                    rng.range(1, 40),
+                    ["A", "B", "C", "D"][rng.below(4) as usize]
+                )
             } else {
                 format!("Suite {}", rng.range(1, 9) * 100)
             }
@@ -129,7 +141,12 @@ pub(crate) fn person_name(rng: &mut Rng) -> (&'static str, &'static str) {
 }
 
 pub(crate) fn company_name(rng: &mut Rng) -> String {
-    let name = format!("{} {} {}", rng.pick(COMPANY_WORDS), rng.pick(COMPANY_KINDS), rng.pick(COMPANY_SUFFIXES));
+    let name = format!(
+        "{} {} {}",
+        rng.pick(COMPANY_WORDS),
+        rng.pick(COMPANY_KINDS),
+        rng.pick(COMPANY_SUFFIXES)
+    );
     name.trim_end().to_string()
 }
 
@@ -147,15 +164,33 @@ pub(crate) fn customer(seed: u64, index: u64, id: i64, employees: usize) -> (Met
     let address = Address::draw(&mut rng);
     let mut custom_fields = Vec::new();
     if rng.chance(40) {
-        let source = rng.pick(&["Google", "Yelp", "Referral", "Truck Wrap", "Mailer", "Facebook"]);
-        custom_fields.push(CustomField { type_id: 7701, name: Some("Lead Source"), value: Some(source) });
+        let source = rng.pick(&[
+            "Google",
+            "Yelp",
+            "Referral",
+            "Truck Wrap",
+            "Mailer",
+            "Facebook",
+        ]);
+        custom_fields.push(CustomField {
+            type_id: 7701,
+            name: Some("Lead Source"),
+            value: Some(source),
+        });
     }
     let tag_type_ids = (0..rng.below(3)).map(|_| rng.pick(TAG_TYPE_IDS)).collect();
-    let balance = if rng.chance(70) { 0.0 } else { rng.money(15, 2_500) };
+    let balance = if rng.chance(70) {
+        0.0
+    } else {
+        rng.money(15, 2_500)
+    };
     let created_by = Resource::Employees.id_of(rng.below(employees.clamp(1, 25) as u64) as usize);
     let credit_limit = (commercial && rng.chance(50)).then(|| (rng.range(5, 50) * 1000) as f64);
     let external_data = if rng.chance(10) {
-        vec![ExternalData { key: "legacyId", value: format!("L-{}", rng.range(10_000, 99_999)) }]
+        vec![ExternalData {
+            key: "legacyId",
+            value: format!("L-{}", rng.range(10_000, 99_999)),
+        }]
     } else {
         Vec::new()
     };
@@ -163,7 +198,11 @@ pub(crate) fn customer(seed: u64, index: u64, id: i64, employees: usize) -> (Met
         id,
         active: meta.active,
         name,
-        kind: if commercial { "Commercial" } else { "Residential" },
+        kind: if commercial {
+            "Commercial"
+        } else {
+            "Residential"
+        },
         address,
         custom_fields,
         balance,

@@ -10,7 +10,11 @@ use super::rng::Rng;
 
 /// Formats like ServiceTitan: `YYYY-MM-DDTHH:MM:SS.fffffffZ`.
 pub(crate) fn st_timestamp(t: DateTime<Utc>) -> String {
-    format!("{}.{:07}Z", t.format("%Y-%m-%dT%H:%M:%S"), t.nanosecond() % 1_000_000_000 / 100)
+    format!(
+        "{}.{:07}Z",
+        t.format("%Y-%m-%dT%H:%M:%S"),
+        t.nanosecond() % 1_000_000_000 / 100
+    )
 }
 
 /// Parses what ServiceTitan accepts in query strings: RFC 3339, a date-time without
@@ -20,7 +24,11 @@ pub(crate) fn parse_timestamp(s: &str) -> Option<DateTime<Utc>> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Some(t.with_timezone(&Utc));
     }
-    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S%.f"] {
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M:%S%.f",
+    ] {
         if let Ok(t) = NaiveDateTime::parse_from_str(s, fmt) {
             return Some(Utc.from_utc_datetime(&t));
         }
@@ -45,7 +53,8 @@ pub(crate) fn window_end() -> DateTime<Utc> {
 pub(crate) fn between(rng: &mut Rng, from: DateTime<Utc>, to: DateTime<Utc>) -> DateTime<Utc> {
     let span_ticks = ((to - from).num_microseconds().unwrap_or(0) * 10).max(1);
     let ticks = rng.below(span_ticks as u64) as i64;
-    from + chrono::Duration::microseconds(ticks / 10) + chrono::Duration::nanoseconds(ticks % 10 * 100)
+    from + chrono::Duration::microseconds(ticks / 10)
+        + chrono::Duration::nanoseconds(ticks % 10 * 100)
 }
 
 /// `t` truncated to 100 ns ticks, the precision ServiceTitan prints.
