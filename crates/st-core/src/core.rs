@@ -261,7 +261,9 @@ impl CoreBuilder {
         let get = |name: &'static str| -> Result<Option<String>, ConfigError> {
             match lookup(name) {
                 None => Ok(None),
-                Some(value) if value.trim().is_empty() => Err(ConfigError::invalid(name, "is empty")),
+                Some(value) if value.trim().is_empty() => {
+                    Err(ConfigError::invalid(name, "is empty"))
+                }
                 Some(value) if value.contains('\u{FFFD}') => {
                     Err(ConfigError::invalid(name, "is not valid UTF-8"))
                 }
@@ -285,7 +287,8 @@ impl CoreBuilder {
         };
         match (get(env::AUTH_URL)?, get(env::API_URL)?) {
             (Some(auth), Some(api)) => {
-                environment = Environment::custom_named((env::AUTH_URL, &auth), (env::API_URL, &api))?;
+                environment =
+                    Environment::custom_named((env::AUTH_URL, &auth), (env::API_URL, &api))?;
             }
             (Some(_), None) => Err(ConfigError::invalid(
                 env::API_URL,
@@ -383,8 +386,11 @@ impl CoreBuilder {
         let mut app_key = check_header_value(app_key.expose())?;
         app_key.set_sensitive(true);
         let user_agent = match &self.user_agent_suffix {
-            Some(suffix) => HeaderValue::from_str(&format!("{} {}", crate::USER_AGENT, suffix.trim()))
-                .map_err(|_| ConfigError::invalid("user agent suffix", "is not a valid header value"))?,
+            Some(suffix) => {
+                HeaderValue::from_str(&format!("{} {}", crate::USER_AGENT, suffix.trim())).map_err(
+                    |_| ConfigError::invalid("user agent suffix", "is not a valid header value"),
+                )?
+            }
             None => HeaderValue::from_static(crate::USER_AGENT),
         };
         let http = match self.http {
@@ -453,7 +459,10 @@ fn check_header_value(value: &str) -> Result<HeaderValue, ConfigError> {
 /// `302` to a storage host; following that automatically would send the `ST-App-Key` header
 /// there (reqwest strips `Authorization` across hosts, but not custom headers), and would also
 /// hide the `302` that such operations declare.
-fn default_http_client(timeouts: &Timeouts, user_agent: &HeaderValue) -> Result<reqwest::Client, Error> {
+fn default_http_client(
+    timeouts: &Timeouts,
+    user_agent: &HeaderValue,
+) -> Result<reqwest::Client, Error> {
     let redirects = reqwest::redirect::Policy::custom(|attempt| {
         let same_origin = attempt
             .previous()

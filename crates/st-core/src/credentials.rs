@@ -144,7 +144,10 @@ impl FromStr for TenantId {
         let s = s.trim();
         // `u64::from_str` accepts a leading `+`; a tenant id is plain digits.
         if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(ConfigError::invalid("tenant id", "is not a positive integer"));
+            return Err(ConfigError::invalid(
+                "tenant id",
+                "is not a positive integer",
+            ));
         }
         s.parse()
             .map(Self)

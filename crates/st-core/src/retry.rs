@@ -294,7 +294,13 @@ mod tests {
 
     #[test]
     fn only_idempotent_methods_count_as_idempotent() {
-        for m in [Method::GET, Method::PUT, Method::DELETE, Method::HEAD, Method::OPTIONS] {
+        for m in [
+            Method::GET,
+            Method::PUT,
+            Method::DELETE,
+            Method::HEAD,
+            Method::OPTIONS,
+        ] {
             assert!(is_idempotent(&m));
         }
         for m in [Method::POST, Method::PATCH] {

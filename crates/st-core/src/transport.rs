@@ -4,7 +4,10 @@
 
 use std::time::Instant;
 
-use reqwest::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue, TRANSFER_ENCODING, USER_AGENT};
+use reqwest::header::{
+    AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue, TRANSFER_ENCODING,
+    USER_AGENT,
+};
 use reqwest::{Request, Response, ResponseBuilderExt};
 use tracing::Instrument;
 use tracing::field::Empty;
@@ -82,7 +85,6 @@ impl Core {
                 if let Some(limiter) = &self.inner.limiter {
                     limiter.acquire().await;
                 }
-                tracing::Span::current().record("attempt", attempt);
                 let sent_authorization = pending.headers().get(AUTHORIZATION).cloned();
                 let result = app.http.execute(pending).await;
                 let Some(retry_request) = next.take() else {
@@ -126,11 +128,15 @@ impl Core {
                             None => policy.backoff(retries),
                         };
                         if !app.budget.try_withdraw(policy.cost(reason)) {
-                            tracing::debug!(reason = reason.as_str(), "retry budget exhausted; not retrying");
+                            tracing::debug!(
+                                reason = reason.as_str(),
+                                "retry budget exhausted; not retrying"
+                            );
                             break (result, None);
                         }
                         retries += 1;
                         tracing::debug!(
+                            attempt,
                             reason = reason.as_str(),
                             status = result.as_ref().ok().map(|r| r.status().as_u16()),
                             delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
@@ -142,8 +148,13 @@ impl Core {
                     }
                 }
             };
+            // Recorded once at the end: some subscribers (fmt) append every `record` call.
             let span = tracing::Span::current();
-            span.record("latency_ms", u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
+            span.record("attempt", attempt);
+            span.record(
+                "latency_ms",
+                u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            );
             match result {
                 Ok(response) => {
                     let status = response.status();
@@ -158,7 +169,11 @@ impl Core {
                     }
                 }
                 Err(e) => {
-                    tracing::debug!(timeout = e.is_timeout(), connect = e.is_connect(), "request failed");
+                    tracing::debug!(
+                        timeout = e.is_timeout(),
+                        connect = e.is_connect(),
+                        "request failed"
+                    );
                     Err(e)
                 }
             }
@@ -169,7 +184,10 @@ impl Core {
 
     /// After a 401 to a request that carried `sent`: drops that token if it is still the
     /// current one (another request may have replaced it already) and returns a valid one.
-    async fn replace_rejected_token(&self, sent: Option<HeaderValue>) -> Result<AccessToken, AuthError> {
+    async fn replace_rejected_token(
+        &self,
+        sent: Option<HeaderValue>,
+    ) -> Result<AccessToken, AuthError> {
         let tokens = &self.inner.tokens;
         let current = tokens.token().await?;
         let current_value = current.authorization()?;
@@ -185,7 +203,11 @@ impl Core {
     /// headers and transport policy. `4xx`/`5xx` answers become [`Error::Api`] (or
     /// [`Error::RateLimited`]); other statuses, including a `3xx` to another host (not followed,
     /// so the app key stays here), are returned as they are.
-    pub async fn send(&self, mut request: Request, operation_id: &'static str) -> Result<Response, Error> {
+    pub async fn send(
+        &self,
+        mut request: Request,
+        operation_id: &'static str,
+    ) -> Result<Response, Error> {
         self.authorize(&mut request).await?;
         let response = self
             .execute(request, operation_id)
@@ -199,8 +221,16 @@ impl Core {
         if let Some(auth) = meta.as_ref().and_then(|m| m.auth_failure.clone()) {
             return Err(Error::Auth(auth));
         }
-        let error = meta.and_then(|m| m.api_error).map(|e| *e).unwrap_or_default();
-        Err(Error::from_status(status, response.headers(), error, Some(operation_id)))
+        let error = meta
+            .and_then(|m| m.api_error)
+            .map(|e| *e)
+            .unwrap_or_default();
+        Err(Error::from_status(
+            status,
+            response.headers(),
+            error,
+            Some(operation_id),
+        ))
     }
 }
 
@@ -222,7 +252,9 @@ async fn buffer_error_response(
     let mut body = Vec::new();
     loop {
         match response.chunk().await {
-            Ok(Some(chunk)) if body.len() + chunk.len() <= MAX_ERROR_BODY => body.extend_from_slice(&chunk),
+            Ok(Some(chunk)) if body.len() + chunk.len() <= MAX_ERROR_BODY => {
+                body.extend_from_slice(&chunk)
+            }
             Ok(Some(_)) | Err(_) => {
                 // Too big or broken: what we have is not a whole document.
                 body.clear();
@@ -255,4 +287,50 @@ async fn buffer_error_response(
         .body(body)
         .expect("status, version and headers come from a valid response");
     Response::from(rebuilt)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use futures::future::BoxFuture;
+
+    use super::*;
+    use crate::token::TokenSource;
+
+    #[derive(Debug)]
+    struct Fixed;
+
+    impl TokenSource for Fixed {
+        fn token(&self) -> BoxFuture<'_, Result<AccessToken, AuthError>> {
+            Box::pin(async { Ok(AccessToken::bearer("t0k3n")) })
+        }
+    }
+
+    #[tokio::test]
+    async fn marks_secret_headers_sensitive_and_drops_api_version() {
+        let core = Core::builder()
+            .app_key("ak-1")
+            .tenant(1)
+            .token_source(Arc::new(Fixed))
+            .build()
+            .unwrap();
+        let mut request = core
+            .http()
+            .get("https://api-integration.servicetitan.io/x")
+            .header("api-version", "1.0")
+            .build()
+            .unwrap();
+
+        core.authorize(&mut request).await.unwrap();
+
+        let headers = request.headers();
+        assert!(headers.get("api-version").is_none());
+        assert_eq!(headers[AUTHORIZATION], "Bearer t0k3n");
+        assert!(headers[AUTHORIZATION].is_sensitive());
+        assert_eq!(headers[APP_KEY_HEADER], "ak-1");
+        assert!(headers[APP_KEY_HEADER].is_sensitive());
+        assert!(!headers[USER_AGENT].is_sensitive());
+        assert!(!format!("{request:?}").contains("ak-1"));
+    }
 }

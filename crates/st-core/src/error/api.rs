@@ -93,7 +93,10 @@ impl ApiError {
             .collect();
         let mut notes = Vec::new();
         if !fields.is_empty() {
-            notes.push(format!("invalid fields: {}", super::clip(&fields.join(", "), 200)));
+            notes.push(format!(
+                "invalid fields: {}",
+                super::clip(&fields.join(", "), 200)
+            ));
         }
         if let Some(trace) = &self.trace_id {
             notes.push(format!("traceId {}", super::clip(trace, 100)));
@@ -142,7 +145,9 @@ fn errors(value: Value) -> Option<BTreeMap<String, Vec<String>>> {
                 .map(|(field, v)| (field, messages(v)))
                 .collect(),
         ),
-        Value::Array(_) | Value::String(_) => Some(BTreeMap::from([(String::new(), messages(value))])),
+        Value::Array(_) | Value::String(_) => {
+            Some(BTreeMap::from([(String::new(), messages(value))]))
+        }
         _ => None,
     }
 }
@@ -179,7 +184,10 @@ mod tests {
             ..ApiError::default()
         };
         let json = serde_json::to_value(&e).unwrap();
-        assert_eq!(json, serde_json::json!({"type": "t", "traceId": "x", "data": {"k": 1}}));
+        assert_eq!(
+            json,
+            serde_json::json!({"type": "t", "traceId": "x", "data": {"k": 1}})
+        );
         assert_eq!(serde_json::from_value::<ApiError>(json).unwrap(), e);
     }
 }

@@ -131,7 +131,10 @@ impl fmt::Display for AuthError {
                 error,
                 description,
             } => {
-                write!(f, "the token endpoint rejected the request ({status}, {error})")?;
+                write!(
+                    f,
+                    "the token endpoint rejected the request ({status}, {error})"
+                )?;
                 if let Some(d) = description {
                     write!(f, ": {d}")?;
                 }
@@ -145,7 +148,10 @@ impl fmt::Display for AuthError {
                 write!(f, "could not reach the token endpoint: {message}")
             }
             Self::MalformedResponse { message } => {
-                write!(f, "the token endpoint's answer is not a token response: {message}")
+                write!(
+                    f,
+                    "the token endpoint's answer is not a token response: {message}"
+                )
             }
             Self::Source { message } => write!(f, "the token source failed: {message}"),
         }

@@ -138,7 +138,10 @@ mod tests {
         assert_eq!(dec("-3").to_string(), "-3");
         assert_eq!(dec(r#"" 7.25 ""#).to_string(), "7.25");
         assert_eq!(dec(r#""1e3""#).to_string(), "1000");
-        assert_eq!(dec("18446744073709551615").to_string(), "18446744073709551615");
+        assert_eq!(
+            dec("18446744073709551615").to_string(),
+            "18446744073709551615"
+        );
     }
 
     #[test]

@@ -55,7 +55,11 @@ impl FromStr for Timestamp {
                 return Ok(Self(t.with_timezone(&Utc)));
             }
         }
-        for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+        for format in [
+            "%Y-%m-%dT%H:%M:%S%.f",
+            "%Y-%m-%d %H:%M:%S%.f",
+            "%Y-%m-%dT%H:%M",
+        ] {
             if let Ok(t) = NaiveDateTime::parse_from_str(s, format) {
                 return Ok(Self(t.and_utc()));
             }
@@ -143,7 +147,10 @@ mod tests {
     #[test]
     fn writes_utc_rfc3339() {
         let t = ts("2024-05-06T07:08:09.5+01:00");
-        assert_eq!(serde_json::to_string(&t).unwrap(), r#""2024-05-06T06:08:09.500Z""#);
+        assert_eq!(
+            serde_json::to_string(&t).unwrap(),
+            r#""2024-05-06T06:08:09.500Z""#
+        );
         assert_eq!(t.to_string().parse::<Timestamp>().unwrap(), t);
     }
 }

@@ -83,7 +83,10 @@ impl TokenFetcher {
             timeout,
             status: Mutex::new(None),
         };
-        let request = self.oauth.exchange_client_credentials().request_async(&http);
+        let request = self
+            .oauth
+            .exchange_client_credentials()
+            .request_async(&http);
         let result = match tokio::time::timeout(timeout, request).await {
             Ok(result) => result,
             Err(_) => return Err(AuthError::Timeout { after: timeout }),
@@ -112,7 +115,9 @@ fn describe(
             error: clip(e.error().as_ref(), 100),
             description: e.error_description().map(|d| clip(d, 300)),
         },
-        RequestTokenError::Request(HttpError(e)) if e.is_timeout() => AuthError::Timeout { after: timeout },
+        RequestTokenError::Request(HttpError(e)) if e.is_timeout() => {
+            AuthError::Timeout { after: timeout }
+        }
         RequestTokenError::Request(HttpError(e)) => AuthError::Transport {
             message: error_chain(&e.without_url()),
         },
@@ -121,7 +126,11 @@ fn describe(
             let path = e.path().to_string();
             let message = sanitize_serde_message(strip_position(&e.inner().to_string()));
             AuthError::MalformedResponse {
-                message: if path == "." { message } else { format!("at `{path}`: {message}") },
+                message: if path == "." {
+                    message
+                } else {
+                    format!("at `{path}`: {message}")
+                },
             }
         }
         RequestTokenError::Other(message) => AuthError::MalformedResponse {
