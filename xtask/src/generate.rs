@@ -31,6 +31,8 @@ pub struct Generated {
     pub exports: Vec<String>,
     /// Operations left to hand-written `extras`: operationId → why.
     pub set_aside: BTreeMap<String, String>,
+    /// A drifted sample response for the crate's decoding test: (type, JSON, drift applied).
+    pub decode_sample: Option<(String, Value, Vec<String>)>,
 }
 
 /// Runs the stage on a normalised document.
@@ -39,6 +41,7 @@ pub fn run(mut doc: Value, layout: &Layout, report: &mut Report) -> Result<Gener
     map_lenient_types(&mut doc);
     let enums = collect_enums(&doc)?;
     let operations = count_operations(&doc) + layout.set_aside.len();
+    let decode_sample = crate::sample::drifted_response(&doc);
     let (paged, exports) = find_feeds(&doc);
 
     let spec: openapiv3::OpenAPI = serde_json::from_value(doc.clone())
@@ -99,6 +102,7 @@ pub fn run(mut doc: Value, layout: &Layout, report: &mut Report) -> Result<Gener
         paged: paged.iter().map(|f| f.operation_id.clone()).collect(),
         exports: exports.iter().map(|f| f.operation_id.clone()).collect(),
         set_aside: layout.set_aside.clone(),
+        decode_sample,
     })
 }
 
@@ -602,11 +606,11 @@ fn glue(
             }
             impl<'a> builder::#b<'a> {
                 /// Every item of every page, fetching the next page only when needed.
-                pub fn stream(self) -> impl ::futures::Stream<Item = Result<#item, ::st_core::Error>> + Send + 'a {
+                pub fn stream(self) -> impl ::futures::Stream<Item = Result<#item, ::st_core::Error>> + Send + Unpin + 'a {
                     ::st_core::paging::items(self)
                 }
                 /// Whole pages, one request each, lazily.
-                pub fn pages(self) -> impl ::futures::Stream<Item = Result<::st_core::paging::Page<#item>, ::st_core::Error>> + Send + 'a {
+                pub fn pages(self) -> impl ::futures::Stream<Item = Result<::st_core::paging::Page<#item>, ::st_core::Error>> + Send + Unpin + 'a {
                     ::st_core::paging::pages(self)
                 }
             }

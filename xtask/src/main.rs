@@ -18,6 +18,8 @@ mod lock;
 mod normalize;
 mod pipeline;
 mod report;
+mod sample;
+mod scratch;
 mod write;
 
 #[derive(Parser)]
@@ -48,6 +50,17 @@ enum Command {
     },
     /// Per area: operations in the spec, generated methods, hand-written extras, stream glue, lines.
     Stats,
+    /// Run the whole pipeline on any folder of specs into a standalone workspace, leaving specs/
+    /// and crates/ alone (e.g. to try an older or newer ServiceTitan set).
+    Scratch {
+        /// Folder holding ServiceTitan OpenAPI JSON documents.
+        spec_folder: PathBuf,
+        /// Where to write the workspace (`<out-dir>/Cargo.toml`, `<out-dir>/crates/`).
+        out_dir: PathBuf,
+        /// Also run `cargo check --workspace` on the result; exit non-zero if it fails.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -92,5 +105,10 @@ fn main() -> anyhow::Result<()> {
             verbose,
         } => check::generate(&root, area.as_deref(), check, verbose),
         Command::Stats => check::stats(&root),
+        Command::Scratch {
+            spec_folder,
+            out_dir,
+            check,
+        } => scratch::run(&root, &spec_folder, &out_dir, check),
     }
 }

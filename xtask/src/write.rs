@@ -78,6 +78,9 @@ pub fn render(meta: &CrateMeta, generated: &Generated, report: &Report) -> Crate
     );
     let rust_lines = files.values().map(|s| s.lines().count()).sum();
 
+    if let Some(test) = decode_test(meta, &lib_name, generated) {
+        files.insert(PathBuf::from("tests/decode.rs"), test);
+    }
     files.insert(PathBuf::from("Cargo.toml"), cargo_toml(meta, &crate_name));
     files.insert(
         PathBuf::from("README.md"),
@@ -138,6 +141,10 @@ spec-sha256 = "{sha}"
 service-path = "{service_path}"
 generator = "progenitor {progenitor}"
 
+[lib]
+# Doc comments come from the spec's descriptions, which are prose, not Rust.
+doctest = false
+
 [package.metadata.docs.rs]
 all-features = true
 
@@ -165,6 +172,42 @@ tokio.workspace = true
         service_path = meta.service_path,
         progenitor = "=0.15.1",
     )
+}
+
+fn decode_test(meta: &CrateMeta, lib_name: &str, generated: &Generated) -> Option<String> {
+    let (ty, sample, drift) = generated.decode_sample.as_ref()?;
+    let json = serde_json::to_string_pretty(sample).expect("sample serialises");
+    let test_name = heck::ToSnakeCase::to_snake_case(ty.as_str());
+    let keeps_unknown = if drift.iter().any(|d| d == "unknown string enum value") {
+        format!(
+            "    assert!(\n        back.contains(\"{}\"),\n        \"an unknown enum value survives a round trip\"\n    );\n",
+            crate::sample::UNKNOWN_ENUM
+        )
+    } else {
+        String::new()
+    };
+    Some(format!(
+        r##"{header}
+//! A `{ty}` as ServiceTitan may send it, drifted from the spec: {drift}.
+//! Decoding must give a value, not an error.
+
+use {lib_name}::types::{ty};
+
+const SAMPLE: &str = r#"{json}"#;
+
+#[test]
+fn decodes_drifted_{test_name}() {{
+    let value: {ty} = serde_json::from_str(SAMPLE).expect("a drifted response decodes");
+    let back = serde_json::to_string(&value).expect("the value encodes again");
+    assert!(
+        !back.contains("fieldAddedAfterTheSpec"),
+        "fields the spec does not know are skipped, not kept"
+    );
+{keeps_unknown}}}
+"##,
+        header = header(meta.spec_file, "//"),
+        drift = drift.join(", "),
+    ))
 }
 
 fn lib_rs(meta: &CrateMeta, crate_name: &str) -> String {
