@@ -24,8 +24,9 @@ pub enum Fault {
     Latency(Duration),
     /// Close the TCP connection with a reset (`SO_LINGER` 0), without sending a response.
     Reset,
-    /// 200 with `content-type: application/json` and the real body cut in half.
-    /// The request is handled first, so a create really happens.
+    /// The real response with its body cut in half and `content-type:
+    /// application/json` (the status is kept). The request is handled first, so a
+    /// create really happens.
     MalformedJson,
     /// Handle the request normally, then apply this drift to the response.
     Drift(Drift),

@@ -271,54 +271,48 @@ fn location_body(
 fn location(seed: u64, i: usize, customers: &[Record], sizes: &SeedSizes) -> Record {
     let mut rng = Rng::for_row(seed, 4, i as u64);
     let id = Resource::Locations.id_of(i);
-    // The first location of each customer is its billing address, created with it;
-    // the rest are extra sites (rentals, branches) added later.
-    let (customer, address, mut meta) = if i < customers.len() {
-        let c = &customers[i];
-        let meta = Meta {
-            active: c.active,
-            created: c.created,
-            modified: c.modified,
-        };
-        (c, c.body["address"].clone(), meta)
-    } else if customers.is_empty() {
-        return record(
-            id,
-            Meta::draw(&mut rng, 95),
-            location_body(
-                id,
-                0,
-                "Unassigned",
-                address_json(&Address::draw(&mut rng)),
-                Meta::draw(&mut rng, 95),
-                0,
-                None,
-            ),
-        );
-    } else {
-        let c = &customers[rng.below(customers.len() as u64) as usize];
-        let meta = Meta::draw(&mut rng, 95);
-        (c, address_json(&Address::draw(&mut rng)), meta)
-    };
-    if i >= customers.len() {
-        meta.created = meta.created.max(customer.created);
-        meta.modified = meta.modified.max(meta.created);
-    }
-    let name = if customer.body["type"] == "Commercial" && i >= customers.len() {
-        format!(
-            "{} - {}",
-            customer.body["name"].as_str().unwrap_or(""),
-            address["street"].as_str().unwrap_or("")
-        )
-    } else {
-        customer.body["name"].as_str().unwrap_or("").to_string()
+    let name_of = |c: &Record| c.body["name"].as_str().unwrap_or_default().to_string();
+    // The first location of each customer is the customer's own address, created with
+    // it; the rest are extra sites (rentals, branches) of some customer, added later.
+    let (owner, address, meta, name) = match customers.get(i) {
+        Some(c) => {
+            let meta = Meta {
+                active: c.active,
+                created: c.created,
+                modified: c.modified,
+            };
+            (Some(c), c.body["address"].clone(), meta, name_of(c))
+        }
+        None => {
+            let owner = (!customers.is_empty())
+                .then(|| &customers[rng.below(customers.len() as u64) as usize]);
+            let mut meta = Meta::draw(&mut rng, 95);
+            let address = address_json(&Address::draw(&mut rng));
+            let name = match owner {
+                Some(c) if c.body["type"] == "Commercial" => {
+                    format!(
+                        "{} - {}",
+                        name_of(c),
+                        address["street"].as_str().unwrap_or_default()
+                    )
+                }
+                Some(c) => name_of(c),
+                None => "Unassigned".to_string(),
+            };
+            if let Some(c) = owner {
+                meta.created = meta.created.max(c.created);
+                meta.modified = meta.modified.max(meta.created);
+            }
+            (owner, address, meta, name)
+        }
     };
     let created_by = employee_ref(&mut rng, sizes);
     let zone = Some(6_100 + rng.range(1, 8));
+    let customer_id = owner.map_or(0, |c| c.id);
     record(
         id,
         meta,
-        location_body(id, customer.id, &name, address, meta, created_by, zone),
+        location_body(id, customer_id, &name, address, meta, created_by, zone),
     )
 }
 
@@ -507,6 +501,8 @@ fn invoice(
                 "quantity": format!("{qty:.4}"),
                 "cost": money2(price * 0.45),
                 "totalCost": money2(price * 0.45 * qty),
+                "budgetCodeId": null,
+                "inventoryLocationId": null,
                 "inventoryLocation": null,
                 "price": money2(price),
                 "type": kind,
