@@ -29,10 +29,22 @@ pub struct Layout {
 /// Runs every generic stage in order. `validate` runs separately, after the fixups.
 pub fn run(doc: &mut Value, report: &mut Report) -> Result<Layout> {
     downconvert_31(doc, report)?;
-    nullable_properties_optional(doc);
-    unwrap_single_oneof(doc);
-    drop_additional_properties_false(doc);
+    let n = nullable_properties_optional(doc);
+    report.note(
+        "nullable_properties_optional",
+        format!(
+            "{n} nullable properties made optional (`Option<T>`: `null` and absent both decode)"
+        ),
+    );
+    let n = unwrap_single_oneof(doc);
+    report.note(
+        "unwrap_single_oneof",
+        format!("{n} one-element `oneOf` wrappers replaced by their reference"),
+    );
+    let n = drop_additional_properties_false(doc);
+    report.note("drop_additional_properties_false", format!("{n} `additionalProperties: false` removed (new response fields must not break decoding)"));
     let layout = hoist_tenant(doc, report)?;
+    report.note("hoist_tenant", format!("`/tenant/{{tenant}}` moved into the base URL `{}/tenant/<tenant>`; no call takes a tenant argument", layout.service_path));
     keep_json_media(doc, report);
     let mut layout = layout;
     layout.set_aside = set_aside_unexpressible(doc, report);
@@ -86,6 +98,30 @@ fn walk_objects(value: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>)) {
     }
 }
 
+/// Visits every JSON object with its JSON pointer, parents before children.
+fn find_pointers(value: &Value, at: &mut String, f: &mut dyn FnMut(&str, &Map<String, Value>)) {
+    let len = at.len();
+    match value {
+        Value::Object(map) => {
+            f(at, map);
+            for (key, child) in map {
+                at.push('/');
+                at.push_str(&escape_pointer(key));
+                find_pointers(child, at, f);
+                at.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                at.push_str(&format!("/{i}"));
+                find_pointers(child, at, f);
+                at.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
 fn is_null_schema(v: &Value) -> bool {
     v.get("type").and_then(Value::as_str) == Some("null")
         && v.as_object().is_some_and(|m| m.len() == 1)
@@ -99,19 +135,41 @@ fn is_null_schema(v: &Value) -> bool {
 ///   e.g. `Reporting.V2.ReportDataParameter.value`) → `{}`;
 /// - `examples` arrays (3.1) → dropped; `const` → one-value `enum`; `$schema` → dropped.
 fn downconvert_31(doc: &mut Value, report: &mut Report) -> Result<()> {
-    let version = doc
-        .get("openapi")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
+    let version = match (doc.get("openapi"), doc.get("swagger")) {
+        (_, Some(swagger)) => bail!(
+            "/swagger: a Swagger {} document; only OpenAPI 3.0.x and 3.1.x are supported",
+            swagger.as_str().unwrap_or("2.0")
+        ),
+        (Some(Value::String(v)), None) => v.clone(),
+        (None, None) => bail!("/openapi: missing; not an OpenAPI document"),
+        (Some(other), None) => bail!("/openapi: {other} is not a version string"),
+    };
     if version.starts_with("3.0.") {
         return Ok(());
     }
     if !version.starts_with("3.1.") {
-        bail!("unsupported OpenAPI version `{version}` (expected 3.0.x or 3.1.x)");
+        bail!("/openapi: unsupported OpenAPI version `{version}` (expected 3.0.x or 3.1.x)");
+    }
+    // Refused before anything is rewritten: a type array with two non-null types is a union,
+    // which 3.0 can only say with `oneOf` and progenitor would turn into an untagged enum.
+    let mut unions = Vec::new();
+    find_pointers(doc, &mut String::new(), &mut |at, map| {
+        if let Some(Value::Array(types)) = map.get("type")
+            && types.iter().filter(|t| t.as_str() != Some("null")).count() > 1
+        {
+            unions.push(format!(
+                "{at}/type: {} has several non-null types",
+                Value::Array(types.clone())
+            ));
+        }
+    });
+    if !unions.is_empty() {
+        bail!(
+            "OpenAPI 3.1 type arrays with no 3.0 equivalent (add a fixup choosing one type):\n{}",
+            unions.join("\n")
+        );
     }
     doc["openapi"] = json!("3.0.3");
-    let mut unsupported = Vec::new();
     walk_objects(doc, &mut |map| {
         if let Some(Value::Array(types)) = map.get("type").cloned() {
             let non_null: Vec<&Value> = types
@@ -128,7 +186,7 @@ fn downconvert_31(doc: &mut Value, report: &mut Report) -> Result<()> {
                         map.insert("nullable".into(), json!(true));
                     }
                 }
-                _ => unsupported.push(format!("type array {types:?}")),
+                _ => {}
             }
         }
         for key in ["oneOf", "anyOf"] {
@@ -140,9 +198,17 @@ fn downconvert_31(doc: &mut Value, report: &mut Report) -> Result<()> {
                 }
             }
         }
-        map.remove("examples");
-        map.remove("$schema");
-        if let Some(c) = map.remove("const") {
+        // Keywords only, not properties that happen to carry these names (a property's schema
+        // is an object; these keywords' values are not, and 3.0's own `examples` maps stay).
+        if matches!(map.get("examples"), Some(Value::Array(_))) {
+            map.remove("examples");
+        }
+        if matches!(map.get("$schema"), Some(Value::String(_))) {
+            map.remove("$schema");
+        }
+        if map.get("const").is_some_and(|c| !c.is_object())
+            && let Some(c) = map.remove("const")
+        {
             map.insert("enum".into(), json!([c]));
         }
     });
@@ -152,12 +218,6 @@ fn downconvert_31(doc: &mut Value, report: &mut Report) -> Result<()> {
             map.remove("type");
         }
     });
-    if !unsupported.is_empty() {
-        bail!(
-            "OpenAPI 3.1 constructs with no 3.0 equivalent: {}",
-            unsupported.join(", ")
-        );
-    }
     report.note(
         "downconvert_31",
         format!(
@@ -176,7 +236,8 @@ fn is_nullable(schema: &Value) -> bool {
 /// loses its `nullable` flag, so the Rust field is `Option<T>` whether the server omits it or
 /// sends `null`. Without this, typify would make `required` + `nullable` fields non-optional and
 /// `null` would fail to decode.
-fn nullable_properties_optional(doc: &mut Value) {
+fn nullable_properties_optional(doc: &mut Value) -> usize {
+    let mut count = 0;
     walk_objects(doc, &mut |map| {
         let Some(Value::Object(props)) = map.get_mut("properties") else {
             return;
@@ -186,6 +247,7 @@ fn nullable_properties_optional(doc: &mut Value) {
             if is_nullable(schema) {
                 nullable.insert(name.clone());
                 schema.as_object_mut().map(|s| s.remove("nullable"));
+                count += 1;
             }
         }
         if let Some(Value::Array(required)) = map.get_mut("required") {
@@ -195,12 +257,14 @@ fn nullable_properties_optional(doc: &mut Value) {
             }
         }
     });
+    count
 }
 
 /// Stage `unwrap_single_oneof`: `oneOf: [{$ref}]` with sibling `description`/`type`/`nullable`
 /// is how the specs attach a description to a reference; it is not a union. The reference alone
 /// gives the same Rust type without a wrapper enum.
-fn unwrap_single_oneof(doc: &mut Value) {
+fn unwrap_single_oneof(doc: &mut Value) -> usize {
+    let mut count = 0;
     walk_objects(doc, &mut |map| {
         for key in ["oneOf", "anyOf", "allOf"] {
             let single_ref = match map.get(key) {
@@ -211,20 +275,25 @@ fn unwrap_single_oneof(doc: &mut Value) {
             };
             map.clear();
             map.insert("$ref".into(), single_ref);
+            count += 1;
             return;
         }
     });
+    count
 }
 
 /// Stage `drop_additional_properties_false`: every ServiceTitan object carries
 /// `additionalProperties: false`, which typify turns into `deny_unknown_fields`; ServiceTitan adds
 /// response fields without notice, so one new field would break decoding.
-fn drop_additional_properties_false(doc: &mut Value) {
+fn drop_additional_properties_false(doc: &mut Value) -> usize {
+    let mut count = 0;
     walk_objects(doc, &mut |map| {
         if map.get("additionalProperties") == Some(&Value::Bool(false)) {
             map.remove("additionalProperties");
+            count += 1;
         }
     });
+    count
 }
 
 /// Stage `hoist_tenant`: every path starts with `[/vN]/tenant/{tenant}`; the tenant belongs to the
