@@ -87,10 +87,15 @@ impl Core {
                 }
                 let sent_authorization = pending.headers().get(AUTHORIZATION).cloned();
                 let result = app.http.execute(pending).await;
+                let verdict = classify(&method, &result);
                 let Some(retry_request) = next.take() else {
+                    if verdict == Verdict::Unauthorized {
+                        // No resend, but the next call should not present the rejected token.
+                        let _ = self.replace_rejected_token(sent_authorization).await;
+                    }
                     break (result, None);
                 };
-                match classify(&method, &result) {
+                match verdict {
                     Verdict::Done => break (result, None),
                     Verdict::Unauthorized if reauthorized => break (result, None),
                     Verdict::Unauthorized => {

@@ -119,7 +119,8 @@ impl Error {
         Self::Decode(DecodeError::from_json(body, err))
     }
 
-    /// The HTTP status, for errors that come from a response.
+    /// The HTTP status, for errors that come from a response (for [`Error::Auth`], the token
+    /// endpoint's).
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Self::Api { status, .. } | Self::UnexpectedResponse { status, .. } => Some(*status),
