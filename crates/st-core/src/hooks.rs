@@ -6,19 +6,21 @@ use reqwest::{Request, Response, Url};
 use crate::core::Core;
 use crate::transport::ResponseMeta;
 
-/// The `pre` hook: headers, token, and the path-prefix override for operations that live under
-/// another version than the rest of their area. A token failure comes back as the text of
-/// progenitor's `Error::Custom`, which [`crate::Error`]'s conversion turns back into
-/// [`crate::Error::Auth`].
+/// The `pre` hook: headers, token, and the path rewrite for operations that live under another
+/// prefix than the rest of their area. A token failure comes back as the text of progenitor's
+/// `Error::Custom`, which [`crate::Error`]'s conversion turns back into [`crate::Error::Auth`].
+///
+/// `overrides` maps an operation id to `(marker, prefix)`: the request path
+/// `<service_path>/tenant/<t><marker><rest>` is sent as `<prefix>/tenant/<t><rest>`.
 pub async fn pre(
     core: &Core,
     request: &mut Request,
     operation_id: &'static str,
     service_path: &'static str,
-    overrides: &'static [(&'static str, &'static str)],
+    overrides: &'static [(&'static str, (&'static str, &'static str))],
 ) -> Result<(), String> {
-    if let Some((_, target)) = overrides.iter().find(|(op, _)| *op == operation_id) {
-        rewrite_prefix(core, request.url_mut(), service_path, target);
+    if let Some((_, (marker, prefix))) = overrides.iter().find(|(op, _)| *op == operation_id) {
+        rewrite_prefix(core, request.url_mut(), service_path, marker, prefix);
     }
     core.authorize(request).await.map_err(|e| e.to_marked())
 }
@@ -46,19 +48,20 @@ pub fn post(result: &reqwest::Result<Response>) -> Result<(), String> {
     }
 }
 
-/// Replaces the `<from>/tenant/<tenant>` prefix of `url`'s path with `<to>/tenant/<tenant>`.
-fn rewrite_prefix(core: &Core, url: &mut Url, from: &str, to: &str) {
+/// Replaces `<from>/tenant/<tenant><marker>` at the start of `url`'s path with
+/// `<to>/tenant/<tenant>`; leaves other paths alone.
+fn rewrite_prefix(core: &Core, url: &mut Url, from: &str, marker: &str, to: &str) {
     let path_of = |service: &str| {
         Url::parse(&core.api_base_url(service))
             .map(|u| u.path().to_owned())
             .unwrap_or_default()
     };
-    let (old, new) = (path_of(from), path_of(to));
+    let old = format!("{}{marker}", path_of(from));
     let rest = match url.path().strip_prefix(old.as_str()) {
         Some(rest) if rest.is_empty() || rest.starts_with('/') => rest.to_owned(),
         _ => return,
     };
-    url.set_path(&format!("{new}{rest}"));
+    url.set_path(&format!("{}{rest}", path_of(to)));
 }
 
 /// Implements progenitor's `ClientHooks<st_core::Core>` for a generated `Client` and adds
@@ -69,9 +72,14 @@ fn rewrite_prefix(core: &Core, url: &mut Url, from: &str, to: &str) {
 ///
 /// ```ignore
 /// st_core::wire_client!(Client, "/crm/v2");
-/// // Operations whose paths sit under another prefix than the rest of the area:
-/// st_core::wire_client!(Client, "/telecom/v2", overrides { "Calls_GetV3" => "/telecom/v3" });
+/// // An operation whose paths sit under another prefix than the rest of the area:
+/// st_core::wire_client!(Client, "/telecom/v2", overrides { "calls_get_v3" => "/telecom/v3" });
+/// // The same, when the generator kept the other prefix as a marker segment in the operation's
+/// // path (`{baseurl}/v3/calls`): the marker is removed as the prefix is swapped.
+/// st_core::wire_client!(Client, "/telecom/v2", overrides { "calls_calls" => "/v3" => "/telecom/v3" });
 /// ```
+///
+/// Operation ids are those progenitor puts in `OperationInfo` (snake case).
 ///
 /// The expansion names only `$crate::…` paths, so the generated crate needs nothing else in
 /// scope.
@@ -83,7 +91,7 @@ macro_rules! wire_client {
     (
         $client:ident,
         $service_path:literal,
-        overrides { $($operation:literal => $prefix:literal),* $(,)? } $(,)?
+        overrides { $($operation:literal => $first:literal $(=> $second:literal)?),* $(,)? } $(,)?
     ) => {
         impl $crate::__private::progenitor_client::ClientHooks<$crate::Core> for $client {
             async fn pre<E>(
@@ -96,7 +104,7 @@ macro_rules! wire_client {
                     request,
                     info.operation_id,
                     $service_path,
-                    &[$(($operation, $prefix)),*],
+                    &[$(($operation, $crate::__wire_override!($first $(=> $second)?))),*],
                 )
                 .await
                 .map_err($crate::__private::progenitor_client::Error::Custom)
@@ -142,5 +150,17 @@ macro_rules! wire_client {
                 &self.inner
             }
         }
+    };
+}
+
+/// `"prefix"` or `"marker" => "prefix"` as `(marker, prefix)`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __wire_override {
+    ($prefix:literal) => {
+        ("", $prefix)
+    };
+    ($marker:literal => $prefix:literal) => {
+        ($marker, $prefix)
     };
 }

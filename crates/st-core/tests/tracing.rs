@@ -100,8 +100,8 @@ async fn tracing_output_shows_operations_but_no_secrets() {
     }
     assert!(output.contains("servicetitan.request"), "{output}");
     assert!(
-        output.contains("operation_id=\"Customers_Get\"")
-            || output.contains("operation_id=Customers_Get"),
+        output.contains("operation_id=\"customers_get\"")
+            || output.contains("operation_id=customers_get"),
         "{output}"
     );
     assert!(output.contains("status=200"), "{output}");

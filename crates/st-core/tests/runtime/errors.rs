@@ -119,7 +119,7 @@ async fn undeclared_error_status_carries_the_parsed_body_and_operation() {
         } => {
             assert_eq!(*status, 403);
             assert_eq!(error.trace_id.as_deref(), Some("t-403"));
-            assert_eq!(*operation_id, Some("Customers_Get"));
+            assert_eq!(*operation_id, Some("customers_get"));
         }
         other => panic!("{other:?}"),
     }

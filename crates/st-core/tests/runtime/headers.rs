@@ -94,8 +94,14 @@ async fn rewrites_the_prefix_of_overridden_operations() {
         .respond_with(ResponseTemplate::new(200).set_body_json(customer_json(5)))
         .mount(&server)
         .await;
+    Mock::given(path(format!("/crm/v3/tenant/{TENANT}/calls")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(customer_json(6)))
+        .mount(&server)
+        .await;
     let client = area::Client::from_core(&core(&server));
     assert_eq!(client.calls_get_v3(5).await.unwrap().into_inner().id, 5);
+    // `{base}/v3/calls` with the marker form: the marker goes, the prefix changes.
+    assert_eq!(client.calls_calls().await.unwrap().into_inner().id, 6);
 }
 
 #[tokio::test]
@@ -145,7 +151,7 @@ async fn send_applies_headers_and_maps_error_statuses() {
     let ok = core
         .send(
             core.http().get(url(1)).build().unwrap(),
-            "Forms_GetAttachment",
+            "forms_get_attachment",
         )
         .await
         .unwrap();
@@ -160,7 +166,7 @@ async fn send_applies_headers_and_maps_error_statuses() {
     let err = core
         .send(
             core.http().get(url(2)).build().unwrap(),
-            "Forms_GetAttachment",
+            "forms_get_attachment",
         )
         .await
         .unwrap_err();
@@ -173,13 +179,13 @@ async fn send_applies_headers_and_maps_error_statuses() {
         } => {
             assert_eq!(*status, 404);
             assert_eq!(error.trace_id.as_deref(), Some("00-abc-01"));
-            assert_eq!(*operation_id, Some("Forms_GetAttachment"));
+            assert_eq!(*operation_id, Some("forms_get_attachment"));
         }
         other => panic!("{other:?}"),
     }
     assert_eq!(
         err.to_string(),
-        "ServiceTitan API error 404 Not Found from Forms_GetAttachment: Attachment not found. \
+        "ServiceTitan API error 404 Not Found from forms_get_attachment: Attachment not found. \
          (traceId 00-abc-01)"
     );
 }
@@ -202,7 +208,7 @@ async fn does_not_follow_redirects_to_other_hosts() {
     let url = format!("{}/calls/1/recording", core.api_base_url("/crm/v2"));
 
     let response = core
-        .send(core.http().get(url).build().unwrap(), "Calls_GetRecording")
+        .send(core.http().get(url).build().unwrap(), "calls_get_recording")
         .await
         .unwrap();
 

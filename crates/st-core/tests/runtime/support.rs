@@ -130,7 +130,7 @@ pub fn customer_json(id: i64) -> serde_json::Value {
 
 /// What a generated area crate looks like to st-core: the struct, constructor and `ClientInfo`
 /// impl progenitor emits with an `st_core::Core` inner type and `HooksMode::Expected`, and
-/// operations written the way progenitor writes them (header map with `api-version`, `pre`,
+/// operations written the way progenitor writes them (snake-case operation ids (header map with `api-version`, `pre`,
 /// `exec`, `post`, then a match on the status).
 pub mod area {
     use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo, ResponseValue};
@@ -184,7 +184,11 @@ pub mod area {
     };
 
     // The one line a generated crate carries.
-    st_core::wire_client!(Client, "/crm/v2", overrides { "Calls_GetV3" => "/crm/v3" });
+    st_core::wire_client!(
+        Client,
+        "/crm/v2",
+        overrides { "calls_get_v3" => "/crm/v3", "calls_calls" => "/v3" => "/crm/v3" }
+    );
 
     #[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
     pub struct Customer {
@@ -233,7 +237,7 @@ pub mod area {
                 .header(ACCEPT, HeaderValue::from_static("application/json"))
                 .headers(headers())
                 .build()?;
-            self.run(request, "Customers_Get").await
+            self.run(request, "customers_get").await
         }
 
         /// `POST /customers`.
@@ -249,7 +253,7 @@ pub mod area {
                 .json(body)
                 .headers(headers())
                 .build()?;
-            self.run(request, "Customers_Create").await
+            self.run(request, "customers_create").await
         }
 
         /// `GET /calls/{id}`, an operation that lives under `/crm/v3`.
@@ -259,7 +263,16 @@ pub mod area {
         ) -> Result<ResponseValue<Customer>, Error<st_core::ApiError>> {
             let url = format!("{}/calls/{}", self.baseurl, id);
             let request = self.client.get(url).headers(headers()).build()?;
-            self.run(request, "Calls_GetV3").await
+            self.run(request, "calls_get_v3").await
+        }
+
+        /// `GET /v3/calls`: generated with the other version kept as a marker segment.
+        pub async fn calls_calls(
+            &self,
+        ) -> Result<ResponseValue<Customer>, Error<st_core::ApiError>> {
+            let url = format!("{}/v3/calls", self.baseurl);
+            let request = self.client.get(url).headers(headers()).build()?;
+            self.run(request, "calls_calls").await
         }
     }
 }
