@@ -112,6 +112,9 @@ pub struct MockConfig {
     pub faults: Vec<FaultRule>,
     /// How many requests [`MockServer::requests`] keeps (oldest dropped first; default 10,000).
     pub max_recorded_requests: usize,
+    /// API requests accepted per rolling second before answering 429 with
+    /// `Retry-After` (default none). ServiceTitan limits each app per tenant.
+    pub rate_limit: Option<u32>,
 }
 
 impl Default for MockConfig {
@@ -133,6 +136,7 @@ impl Default for MockConfig {
             drift: Drift::NONE,
             faults: Vec::new(),
             max_recorded_requests: 10_000,
+            rate_limit: None,
         }
     }
 }
@@ -244,6 +248,12 @@ impl MockBuilder {
     /// Capacity of the request log.
     pub fn max_recorded_requests(mut self, n: usize) -> Self {
         self.config.max_recorded_requests = n;
+        self
+    }
+
+    /// Accept at most `per_second` API requests per rolling second; more get 429.
+    pub fn rate_limit(mut self, per_second: u32) -> Self {
+        self.config.rate_limit = Some(per_second);
         self
     }
 

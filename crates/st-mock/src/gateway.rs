@@ -51,6 +51,14 @@ pub(crate) async fn gateway(
     };
     counter.fetch_add(1, Ordering::Relaxed);
 
+    if !token_endpoint && let Err(wait) = shared.admit() {
+        shared.rate_limited.fetch_add(1, Ordering::Relaxed);
+        // Whole seconds, rounded up: a client that honours the header gets in.
+        let secs = wait.as_millis().div_ceil(1000).max(1) as u64;
+        let resp = retry_after_response(StatusCode::TOO_MANY_REQUESTS, RetryAfter::Seconds(secs));
+        lock(&shared.log).set_status(sequence, 429);
+        return resp;
+    }
     let fault = lock(&shared.faults).decide(&method, &path, token_endpoint);
     let live = *lock(&shared.live);
     if !live.latency.is_zero() {

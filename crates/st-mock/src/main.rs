@@ -69,6 +69,9 @@ struct Args {
     /// Status polls of an async report query that answer 202 before the data.
     #[arg(long, default_value_t = 2)]
     report_polls: u32,
+    /// Accept at most this many API requests per rolling second; more get 429 with Retry-After.
+    #[arg(long, value_name = "PER_SECOND")]
+    rate_limit: Option<u32>,
     /// Fault rule; repeatable. See FAULTS below.
     #[arg(long = "fault", value_name = "SPEC")]
     faults: Vec<FaultRule>,
@@ -161,6 +164,7 @@ async fn main() {
     config.latency = Duration::from_millis(args.latency_ms);
     config.drift = args.drift;
     config.faults = args.faults;
+    config.rate_limit = args.rate_limit;
 
     let mock = match MockServer::start_with(config).await {
         Ok(m) => m,
@@ -198,6 +202,9 @@ async fn main() {
     }
     if !mock.config().drift.is_empty() {
         let _ = writeln!(out, "#   drift: {}", mock.config().drift);
+    }
+    if let Some(limit) = mock.config().rate_limit {
+        let _ = writeln!(out, "#   rate limit: {limit} API requests per second");
     }
     if !mock.config().latency.is_zero() {
         let _ = writeln!(out, "#   latency: {} ms", mock.config().latency.as_millis());

@@ -175,6 +175,11 @@ impl MockServer {
         self.shared.api_requests.load(Ordering::Relaxed)
     }
 
+    /// API requests refused with 429 by [`MockConfig::rate_limit`] (not by faults).
+    pub fn rate_limited_requests(&self) -> u64 {
+        self.shared.rate_limited.load(Ordering::Relaxed)
+    }
+
     /// Asynchronous report queries cancelled with `DELETE …/data-queries/{token}`.
     pub fn report_cancels(&self) -> u64 {
         self.shared.report_cancels.load(Ordering::Relaxed)

@@ -1,6 +1,6 @@
 //! State shared by every connection of one simulator instance.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::sync::atomic::AtomicU64;
 use std::time::{Duration, Instant};
@@ -24,6 +24,8 @@ pub(crate) struct Shared {
     pub tokens_issued: AtomicU64,
     pub api_requests: AtomicU64,
     pub report_cancels: AtomicU64,
+    pub rate_limited: AtomicU64,
+    pub window: Mutex<VecDeque<Instant>>,
 }
 
 /// Settings a test may change while the server runs.
@@ -53,8 +55,33 @@ impl Shared {
             tokens_issued: AtomicU64::new(0),
             api_requests: AtomicU64::new(0),
             report_cancels: AtomicU64::new(0),
+            rate_limited: AtomicU64::new(0),
+            window: Mutex::new(VecDeque::new()),
             config,
         }
+    }
+}
+
+impl Shared {
+    /// Admits an API request under `rate_limit`, or says how long until one is admitted.
+    pub(crate) fn admit(&self) -> Result<(), Duration> {
+        let Some(limit) = self.config.rate_limit else {
+            return Ok(());
+        };
+        let now = Instant::now();
+        let mut window = crate::fault::lock(&self.window);
+        while window
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
+        {
+            window.pop_front();
+        }
+        if window.len() < limit as usize {
+            window.push_back(now);
+            return Ok(());
+        }
+        let oldest = window.front().copied().unwrap_or(now);
+        Err(Duration::from_secs(1).saturating_sub(now.duration_since(oldest)))
     }
 }
 

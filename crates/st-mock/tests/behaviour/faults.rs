@@ -332,3 +332,30 @@ async fn fault_rules_from_command_line_specs() {
     assert_eq!(status(&api, "crm", "customers").await, 503);
     assert_eq!(status(&api, "crm", "customers").await, 200);
 }
+
+#[tokio::test]
+async fn rate_limit_answers_429_with_retry_after_beyond_the_budget() {
+    let mock = MockServer::builder().rate_limit(5).start().await;
+    let api = Api::new(&mock).await;
+    let mut statuses = Vec::new();
+    let mut retry_after = None;
+    for _ in 0..7 {
+        let resp = api
+            .request(Method::GET, "settings", "employees?pageSize=1")
+            .send()
+            .await
+            .unwrap();
+        if resp.status() == 429 {
+            retry_after = resp
+                .headers()
+                .get(RETRY_AFTER)
+                .map(|v| v.to_str().unwrap().to_string());
+        }
+        statuses.push(resp.status().as_u16());
+    }
+    assert_eq!(statuses, [200, 200, 200, 200, 200, 429, 429]);
+    assert_eq!(retry_after.as_deref(), Some("1"));
+    assert_eq!(mock.rate_limited_requests(), 2);
+    // the token endpoint is not limited
+    fetch_token(&api.http, &mock).await;
+}
