@@ -359,3 +359,16 @@ async fn rate_limit_answers_429_with_retry_after_beyond_the_budget() {
     // the token endpoint is not limited
     fetch_token(&api.http, &mock).await;
 }
+
+#[tokio::test]
+async fn dropping_the_server_stops_it_and_closes_connections() {
+    let mock = MockServer::start().await;
+    let api = Api::new(&mock).await;
+    assert_eq!(status(&api, "crm", "customers").await, 200);
+    let addr = mock.addr();
+    drop(mock);
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err(), "listener closed");
+    // the pooled keep-alive connection is gone too
+    assert!(api.request(Method::GET, "crm", "customers").send().await.is_err());
+}
