@@ -285,19 +285,19 @@ impl CoreBuilder {
                 .map_err(|e: ConfigError| e.renamed(env::ENVIRONMENT))?,
             None => Environment::default(),
         };
+        let half_set = |set: &'static str, unset: &'static str| {
+            ConfigError::invalid(
+                unset,
+                format!("is not set, but {set} is; set both or neither"),
+            )
+        };
         match (get(env::AUTH_URL)?, get(env::API_URL)?) {
             (Some(auth), Some(api)) => {
                 environment =
                     Environment::custom_named((env::AUTH_URL, &auth), (env::API_URL, &api))?;
             }
-            (Some(_), None) => Err(ConfigError::invalid(
-                env::API_URL,
-                format!("is not set, but {} is; set both or neither", env::AUTH_URL),
-            ))?,
-            (None, Some(_)) => Err(ConfigError::invalid(
-                env::AUTH_URL,
-                format!("is not set, but {} is; set both or neither", env::API_URL),
-            ))?,
+            (Some(_), None) => return Err(half_set(env::AUTH_URL, env::API_URL).into()),
+            (None, Some(_)) => return Err(half_set(env::API_URL, env::AUTH_URL).into()),
             (None, None) => {}
         }
         Ok(Self::default()

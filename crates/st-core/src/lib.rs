@@ -87,3 +87,16 @@ pub mod __private {
     pub use serde;
     pub use serde_json;
 }
+
+#[cfg(test)]
+mod tests {
+    fn assert_send_sync<T: Send + Sync + 'static>() {}
+
+    #[test]
+    fn public_types_can_cross_threads() {
+        assert_send_sync::<crate::Core>();
+        assert_send_sync::<crate::Error>();
+        assert_send_sync::<crate::TokenCache>();
+        assert_send_sync::<crate::CoreBuilder>();
+    }
+}

@@ -81,14 +81,14 @@ impl Core {
                 attempt += 1;
                 // Retrying needs a copy; progenitor's bodies are bytes, so only a streaming body
                 // (from `Core::send`) makes this `None`, and that request is sent once.
-                let mut next = pending.try_clone();
+                let next = pending.try_clone();
                 if let Some(limiter) = &self.inner.limiter {
                     limiter.acquire().await;
                 }
                 let sent_authorization = pending.headers().get(AUTHORIZATION).cloned();
                 let result = app.http.execute(pending).await;
                 let verdict = classify(&method, &result);
-                let Some(retry_request) = next.take() else {
+                let Some(retry_request) = next else {
                     if verdict == Verdict::Unauthorized {
                         // No resend, but the next call should not present the rejected token.
                         let _ = self.replace_rejected_token(sent_authorization).await;

@@ -347,3 +347,29 @@ async fn concurrent_callers_share_one_failed_fetch() {
     assert!(core.connect().await.is_err());
     assert_eq!(token_requests(&server).await, 2);
 }
+
+#[tokio::test]
+async fn keeps_using_a_valid_token_when_the_early_refresh_fails() {
+    let server = wiremock::MockServer::start().await;
+    Mock::given(path("/connect/token"))
+        .respond_with(Issuer::new().expires_in(3600))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/connect/token"))
+        .respond_with(ResponseTemplate::new(503))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let core = core(&server);
+    core.connect().await.unwrap();
+
+    tokio::time::pause();
+    tokio::time::advance(Duration::from_secs(3570)).await;
+    tokio::time::resume();
+    let token = core.access_token().await.unwrap();
+
+    assert_eq!(token.secret().expose(), self::token(1));
+    assert_eq!(token_requests(&server).await, 2);
+}
