@@ -368,7 +368,15 @@ async fn dropping_the_server_stops_it_and_closes_connections() {
     let addr = mock.addr();
     drop(mock);
     tokio::time::sleep(Duration::from_millis(50)).await;
-    assert!(tokio::net::TcpStream::connect(addr).await.is_err(), "listener closed");
+    assert!(
+        tokio::net::TcpStream::connect(addr).await.is_err(),
+        "listener closed"
+    );
     // the pooled keep-alive connection is gone too
-    assert!(api.request(Method::GET, "crm", "customers").send().await.is_err());
+    assert!(
+        api.request(Method::GET, "crm", "customers")
+            .send()
+            .await
+            .is_err()
+    );
 }
