@@ -336,7 +336,7 @@ pub(super) async fn update_customer(
     errors.finish()?;
 
     let mut store = lock(&shared.store);
-    let updated = store.table_mut(Resource::Customers).update(id, |rec| {
+    store.table_mut(Resource::Customers).update(id, |rec| {
         let row = Arc::make_mut(&mut rec.body)
             .as_object_mut()
             .expect("rows are objects");
@@ -375,11 +375,9 @@ pub(super) async fn update_customer(
             }
         }
     });
-    let _ = updated;
-    let body = store
-        .table(Resource::Customers)
-        .get(id)
-        .map(|r| (*r.body).clone())
-        .unwrap_or(Value::Null);
-    Ok(json(StatusCode::OK, &body))
+    // The response is the row after the update, with its new `modifiedOn`.
+    match store.table(Resource::Customers).get(id) {
+        Some(rec) => Ok(json(StatusCode::OK, &rec.body)),
+        None => Err(not_found(Resource::Customers, id)),
+    }
 }
