@@ -73,6 +73,21 @@ pub fn generate(root: &Path, area: Option<&str>, check: bool, verbose: bool) -> 
         outputs.len(),
         took
     );
+    let missing: Vec<String> = outputs
+        .iter()
+        .flat_map(|o| {
+            extras_coverage(root, o)
+                .into_iter()
+                .filter(|(_, ok)| !ok)
+                .map(|(op, _)| format!("{}: {op}", o.files.crate_name))
+        })
+        .collect();
+    if !missing.is_empty() {
+        bail!(
+            "operations set aside for hand-written extras have no method in src/extras.rs:\n  {}",
+            missing.join("\n  ")
+        );
+    }
     if drifted > 0 {
         bail!(
             "{drifted} crate(s) differ from the specs: run `cargo xtask generate` and commit the result"
