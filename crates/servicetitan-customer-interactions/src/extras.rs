@@ -1,0 +1,1 @@
+//! Hand-written operations that progenitor cannot express (none for this area).
