@@ -358,7 +358,15 @@ pub fn import(sources: &[PathBuf], specs_dir: &Path) -> anyhow::Result<Outcome> 
             report.add_versions(workspace);
         }
         let _ = writeln!(out);
-        out.push_str(&report.to_text());
+        let text = report.to_text();
+        out.push_str(&text);
+        if let Some(workspace) = specs_dir.parent() {
+            crate::changelog::record(workspace, &text)?;
+            let _ = writeln!(
+                out,
+                "CHANGELOG.md: the report above is recorded under `Unreleased`"
+            );
+        }
     }
     outcome.report = out;
     Ok(outcome)

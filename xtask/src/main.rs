@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 mod areas;
+mod changelog;
 mod check;
 mod diff;
 mod fixups;
