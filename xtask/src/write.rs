@@ -161,9 +161,15 @@ futures.workspace = true
 chrono.workspace = true
 regress.workspace = true
 bytes.workspace = true
+# Hand-written extras sleep and spawn (report polling, cancel on drop); st-core and reqwest
+# already depend on tokio, so this adds nothing to the build.
+tokio.workspace = true
 
 [dev-dependencies]
-tokio.workspace = true
+# `test-util` for paused-time tests; st-mock and wiremock for tests over loopback HTTP.
+tokio = {{ workspace = true, features = ["test-util"] }}
+st-mock.workspace = true
+wiremock.workspace = true
 "#,
         header = header(meta.spec_file, "#"),
         version = meta.version,
