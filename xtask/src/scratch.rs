@@ -229,8 +229,11 @@ fn workspace_manifest(root: &Path, spec_folder: &Path, members: &[String]) -> Re
 
     let mut out = toml::Table::new();
     out.insert("workspace".into(), toml::Value::Table(out_ws));
-    if let Some(profile) = manifest.get("profile") {
-        out.insert("profile".into(), profile.clone());
+    if let Some(profile) = manifest.get("profile").and_then(toml::Value::as_table) {
+        out.insert(
+            "profile".into(),
+            toml::Value::Table(scratch_profiles(profile)),
+        );
     }
     let body = toml::to_string_pretty(&out).context("serialising the scratch Cargo.toml")?;
     Ok(format!(
@@ -239,6 +242,22 @@ fn workspace_manifest(root: &Path, spec_folder: &Path, members: &[String]) -> Re
         spec_folder.display(),
         path.display()
     ))
+}
+
+/// The root's profiles without per-package overrides for packages the generated crates do not
+/// build (the xtask's optimised generators); cargo warns about overrides that match nothing.
+fn scratch_profiles(profiles: &toml::Table) -> toml::Table {
+    let mut profiles = profiles.clone();
+    for (_, profile) in profiles.iter_mut() {
+        if let Some(packages) = profile
+            .as_table_mut()
+            .and_then(|p| p.get_mut("package"))
+            .and_then(toml::Value::as_table_mut)
+        {
+            packages.retain(|name, _| name == "*");
+        }
+    }
+    profiles
 }
 
 /// Rewrites `path = "crates/st-core"` to an absolute path under `root`.
@@ -325,6 +344,12 @@ anyhow = "1"
 
 [profile.dev]
 debug = "line-tables-only"
+
+[profile.dev.package."*"]
+debug = false
+
+[profile.dev.package.progenitor-impl]
+opt-level = 3
 "#,
         )
         .unwrap();
@@ -349,9 +374,13 @@ debug = "line-tables-only"
         );
         assert_eq!(st_core["version"].as_str(), Some("0.1.0"));
         assert_eq!(ws["dependencies"]["anyhow"].as_str(), Some("1"));
+        let dev = parsed["profile"]["dev"].as_table().unwrap();
+        assert_eq!(dev["debug"].as_str(), Some("line-tables-only"));
+        let packages = dev["package"].as_table().unwrap();
         assert_eq!(
-            parsed["profile"]["dev"]["debug"].as_str(),
-            Some("line-tables-only")
+            packages.keys().collect::<Vec<_>>(),
+            ["*"],
+            "overrides for the xtask's own dependencies are left out"
         );
     }
 
