@@ -54,6 +54,7 @@ mod core;
 mod credentials;
 mod environment;
 mod error;
+pub mod extras;
 #[doc(hidden)]
 pub mod hooks;
 pub mod lenient;
