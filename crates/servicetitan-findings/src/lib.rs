@@ -3,6 +3,10 @@
 //! Build a [`Client`] once per tenant with [`Client::from_env`] or [`Client::from_core`]; every
 //! call goes through [`st_core`] (OAuth2 token, `ST-App-Key`, retries, rate limiting, errors).
 //! See the crate README for an example; `servicetitan-findings`'s generated code lives in `src/generated/`.
+//!
+//! The asset upload and download, which the generator cannot express, are written by hand in
+//! [`extras`]: [`Client::finding_assets_post_attachment`] (`multipart/form-data`) and
+//! [`Client::finding_assets_get`] (follows ServiceTitan's redirect to storage, or exposes it).
 
 #[rustfmt::skip]
 mod generated;
