@@ -2,7 +2,7 @@
 //! A `ApBillResponse` as ServiceTitan may send it, drifted from the spec: timestamp with 7-digit fraction, timestamp without offset, unknown field, unknown string enum value.
 //! Decoding must give a value, not an error.
 
-use servicetitan_accounting::types::ApBillResponse;
+use servicetitan_accounting::types::ApBillResponse as Sample;
 
 const SAMPLE: &str = r#"{
   "id": 7,
@@ -239,7 +239,7 @@ const SAMPLE: &str = r#"{
 
 #[test]
 fn decodes_drifted_ap_bill_response() {
-    let value: ApBillResponse = serde_json::from_str(SAMPLE).expect("a drifted response decodes");
+    let value: Sample = serde_json::from_str(SAMPLE).expect("a drifted response decodes");
     let back = serde_json::to_string(&value).expect("the value encodes again");
     assert!(
         !back.contains("fieldAddedAfterTheSpec"),

@@ -2,7 +2,7 @@
 //! A `BookingResponse` as ServiceTitan may send it, drifted from the spec: integer for a string enum, timestamp with 7-digit fraction, timestamp without offset, unknown field, unknown string enum value.
 //! Decoding must give a value, not an error.
 
-use servicetitan_crm::types::BookingResponse;
+use servicetitan_crm::types::BookingResponse as Sample;
 
 const SAMPLE: &str = r#"{
   "id": 7,
@@ -51,7 +51,7 @@ const SAMPLE: &str = r#"{
 
 #[test]
 fn decodes_drifted_booking_response() {
-    let value: BookingResponse = serde_json::from_str(SAMPLE).expect("a drifted response decodes");
+    let value: Sample = serde_json::from_str(SAMPLE).expect("a drifted response decodes");
     let back = serde_json::to_string(&value).expect("the value encodes again");
     assert!(
         !back.contains("fieldAddedAfterTheSpec"),

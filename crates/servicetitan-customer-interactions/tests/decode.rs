@@ -2,7 +2,7 @@
 //! A `ExportTechnicianAssessmentResponse` as ServiceTitan may send it, drifted from the spec: timestamp with 7-digit fraction, timestamp without offset, unknown field.
 //! Decoding must give a value, not an error.
 
-use servicetitan_customer_interactions::types::ExportTechnicianAssessmentResponse;
+use servicetitan_customer_interactions::types::ExportTechnicianAssessmentResponse as Sample;
 
 const SAMPLE: &str = r#"{
   "technicianId": 7,
@@ -21,7 +21,7 @@ const SAMPLE: &str = r#"{
 
 #[test]
 fn decodes_drifted_export_technician_assessment_response() {
-    let value: ExportTechnicianAssessmentResponse = serde_json::from_str(SAMPLE).expect("a drifted response decodes");
+    let value: Sample = serde_json::from_str(SAMPLE).expect("a drifted response decodes");
     let back = serde_json::to_string(&value).expect("the value encodes again");
     assert!(
         !back.contains("fieldAddedAfterTheSpec"),

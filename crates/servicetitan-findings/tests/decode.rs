@@ -2,7 +2,7 @@
 //! A `FindingDetailedResponse` as ServiceTitan may send it, drifted from the spec: integer for a string enum, timestamp with 7-digit fraction, timestamp without offset, unknown field, unknown string enum value.
 //! Decoding must give a value, not an error.
 
-use servicetitan_findings::types::FindingDetailedResponse;
+use servicetitan_findings::types::FindingDetailedResponse as Sample;
 
 const SAMPLE: &str = r#"{
   "id": 7,
@@ -51,7 +51,7 @@ const SAMPLE: &str = r#"{
 
 #[test]
 fn decodes_drifted_finding_detailed_response() {
-    let value: FindingDetailedResponse = serde_json::from_str(SAMPLE).expect("a drifted response decodes");
+    let value: Sample = serde_json::from_str(SAMPLE).expect("a drifted response decodes");
     let back = serde_json::to_string(&value).expect("the value encodes again");
     assert!(
         !back.contains("fieldAddedAfterTheSpec"),

@@ -2,7 +2,7 @@
 //! A `FormResponse` as ServiceTitan may send it, drifted from the spec: timestamp with 7-digit fraction, timestamp without offset, unknown field.
 //! Decoding must give a value, not an error.
 
-use servicetitan_forms::types::FormResponse;
+use servicetitan_forms::types::FormResponse as Sample;
 
 const SAMPLE: &str = r#"{
   "id": 7,
@@ -24,7 +24,7 @@ const SAMPLE: &str = r#"{
 
 #[test]
 fn decodes_drifted_form_response() {
-    let value: FormResponse = serde_json::from_str(SAMPLE).expect("a drifted response decodes");
+    let value: Sample = serde_json::from_str(SAMPLE).expect("a drifted response decodes");
     let back = serde_json::to_string(&value).expect("the value encodes again");
     assert!(
         !back.contains("fieldAddedAfterTheSpec"),

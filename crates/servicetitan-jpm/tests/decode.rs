@@ -2,7 +2,7 @@
 //! A `AppointmentResponse` as ServiceTitan may send it, drifted from the spec: timestamp with 7-digit fraction, timestamp without offset, unknown field, unknown string enum value.
 //! Decoding must give a value, not an error.
 
-use servicetitan_jpm::types::AppointmentResponse;
+use servicetitan_jpm::types::AppointmentResponse as Sample;
 
 const SAMPLE: &str = r#"{
   "id": 7,
@@ -47,7 +47,7 @@ const SAMPLE: &str = r#"{
 
 #[test]
 fn decodes_drifted_appointment_response() {
-    let value: AppointmentResponse = serde_json::from_str(SAMPLE).expect("a drifted response decodes");
+    let value: Sample = serde_json::from_str(SAMPLE).expect("a drifted response decodes");
     let back = serde_json::to_string(&value).expect("the value encodes again");
     assert!(
         !back.contains("fieldAddedAfterTheSpec"),

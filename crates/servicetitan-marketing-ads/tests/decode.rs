@@ -2,7 +2,7 @@
 //! A `GetAttributedLeadsResponse` as ServiceTitan may send it, drifted from the spec: integer for a string enum, timestamp without offset, unknown field, unknown integer enum value.
 //! Decoding must give a value, not an error.
 
-use servicetitan_marketing_ads::types::GetAttributedLeadsResponse;
+use servicetitan_marketing_ads::types::GetAttributedLeadsResponse as Sample;
 
 const SAMPLE: &str = r#"{
   "dateTime": "2024-01-01T00:00:00",
@@ -97,7 +97,7 @@ const SAMPLE: &str = r#"{
 
 #[test]
 fn decodes_drifted_get_attributed_leads_response() {
-    let value: GetAttributedLeadsResponse = serde_json::from_str(SAMPLE).expect("a drifted response decodes");
+    let value: Sample = serde_json::from_str(SAMPLE).expect("a drifted response decodes");
     let back = serde_json::to_string(&value).expect("the value encodes again");
     assert!(
         !back.contains("fieldAddedAfterTheSpec"),

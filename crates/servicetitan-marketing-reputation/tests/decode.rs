@@ -2,7 +2,7 @@
 //! A `ReviewReport` as ServiceTitan may send it, drifted from the spec: timestamp with 7-digit fraction, timestamp without offset, unknown field, unknown integer enum value.
 //! Decoding must give a value, not an error.
 
-use servicetitan_marketing_reputation::types::ReviewReport;
+use servicetitan_marketing_reputation::types::ReviewReport as Sample;
 
 const SAMPLE: &str = r#"{
   "address": "text",
@@ -43,7 +43,7 @@ const SAMPLE: &str = r#"{
 
 #[test]
 fn decodes_drifted_review_report() {
-    let value: ReviewReport = serde_json::from_str(SAMPLE).expect("a drifted response decodes");
+    let value: Sample = serde_json::from_str(SAMPLE).expect("a drifted response decodes");
     let back = serde_json::to_string(&value).expect("the value encodes again");
     assert!(
         !back.contains("fieldAddedAfterTheSpec"),

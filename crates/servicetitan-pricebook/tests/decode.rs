@@ -2,7 +2,7 @@
 //! A `ServiceGetResponse` as ServiceTitan may send it, drifted from the spec: money as a string, timestamp with 7-digit fraction, timestamp without offset, unknown field, unknown string enum value.
 //! Decoding must give a value, not an error.
 
-use servicetitan_pricebook::types::ServiceGetResponse;
+use servicetitan_pricebook::types::ServiceGetResponse as Sample;
 
 const SAMPLE: &str = r#"{
   "id": 7,
@@ -125,7 +125,7 @@ const SAMPLE: &str = r#"{
 
 #[test]
 fn decodes_drifted_service_get_response() {
-    let value: ServiceGetResponse = serde_json::from_str(SAMPLE).expect("a drifted response decodes");
+    let value: Sample = serde_json::from_str(SAMPLE).expect("a drifted response decodes");
     let back = serde_json::to_string(&value).expect("the value encodes again");
     assert!(
         !back.contains("fieldAddedAfterTheSpec"),

@@ -2,7 +2,7 @@
 //! A `ReportField` as ServiceTitan may send it, drifted from the spec: unknown field, unknown string enum value.
 //! Decoding must give a value, not an error.
 
-use servicetitan_reporting::types::ReportField;
+use servicetitan_reporting::types::ReportField as Sample;
 
 const SAMPLE: &str = r#"{
   "name": "text",
@@ -18,7 +18,7 @@ const SAMPLE: &str = r#"{
 
 #[test]
 fn decodes_drifted_report_field() {
-    let value: ReportField = serde_json::from_str(SAMPLE).expect("a drifted response decodes");
+    let value: Sample = serde_json::from_str(SAMPLE).expect("a drifted response decodes");
     let back = serde_json::to_string(&value).expect("the value encodes again");
     assert!(
         !back.contains("fieldAddedAfterTheSpec"),

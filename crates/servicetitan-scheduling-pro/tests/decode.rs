@@ -2,7 +2,7 @@
 //! A `RouterSessionResponse` as ServiceTitan may send it, drifted from the spec: timestamp with 7-digit fraction, timestamp without offset, unknown field.
 //! Decoding must give a value, not an error.
 
-use servicetitan_scheduling_pro::types::RouterSessionResponse;
+use servicetitan_scheduling_pro::types::RouterSessionResponse as Sample;
 
 const SAMPLE: &str = r#"{
   "id": "text",
@@ -120,7 +120,7 @@ const SAMPLE: &str = r#"{
 
 #[test]
 fn decodes_drifted_router_session_response() {
-    let value: RouterSessionResponse = serde_json::from_str(SAMPLE).expect("a drifted response decodes");
+    let value: Sample = serde_json::from_str(SAMPLE).expect("a drifted response decodes");
     let back = serde_json::to_string(&value).expect("the value encodes again");
     assert!(
         !back.contains("fieldAddedAfterTheSpec"),

@@ -2,7 +2,7 @@
 //! A `CallModelResponse` as ServiceTitan may send it, drifted from the spec: integer for a string enum, timestamp with 7-digit fraction, timestamp without offset, unknown field, unknown string enum value.
 //! Decoding must give a value, not an error.
 
-use servicetitan_telecom::types::CallModelResponse;
+use servicetitan_telecom::types::CallModelResponse as Sample;
 
 const SAMPLE: &str = r#"{
   "createdOn": "2024-01-01T00:00:00",
@@ -93,7 +93,7 @@ const SAMPLE: &str = r#"{
 
 #[test]
 fn decodes_drifted_call_model_response() {
-    let value: CallModelResponse = serde_json::from_str(SAMPLE).expect("a drifted response decodes");
+    let value: Sample = serde_json::from_str(SAMPLE).expect("a drifted response decodes");
     let back = serde_json::to_string(&value).expect("the value encodes again");
     assert!(
         !back.contains("fieldAddedAfterTheSpec"),
