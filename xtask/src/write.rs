@@ -145,6 +145,12 @@ generator = "progenitor {progenitor}"
 # Doc comments come from the spec's descriptions, which are prose, not Rust.
 doctest = false
 
+[features]
+default = ["rustls"]
+# TLS backend, passed through to st-core (and reqwest).
+rustls = ["st-core/rustls"]
+native-tls = ["st-core/native-tls"]
+
 [package.metadata.docs.rs]
 all-features = true
 

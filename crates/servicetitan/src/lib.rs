@@ -56,8 +56,8 @@
 //!   [`RateLimit`], [`TokenSource`], the lenient value types and [`paging`] (streams, export
 //!   feeds and their [`paging::Checkpoint`]).
 //!
-//! TLS: requests go over rustls. st-core has no TLS features yet, so this crate has no
-//! `rustls` / `native-tls` switch to pass through.
+//! TLS: the `rustls` feature (default) uses rustls; `native-tls` (with `default-features = false`)
+//! uses the platform's TLS library instead. Both are passed through to st-core's HTTP client.
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
