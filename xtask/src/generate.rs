@@ -418,10 +418,23 @@ fn collect_enums(doc: &Value) -> Result<Vec<OpenEnum>> {
 /// A paged list or export operation and how to read its response.
 struct Feed {
     operation_id: String,
+    /// How the response carries the page.
+    shape: Shape,
     /// Item type of `data`, as a path from the generated module.
     item: TokenStream,
     /// Response fields that are optional in Rust (not `required`).
     optional: BTreeSet<String>,
+}
+
+/// How a paged list's response carries its items.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// `{page, pageSize, hasMore, totalCount?, data}`.
+    Paged,
+    /// A bare JSON array of items (the query still takes `page`/`pageSize`).
+    BareArray,
+    /// `{data}` without paging fields.
+    DataOnly,
 }
 
 fn schema_for<'a>(doc: &'a Value, schema: &'a Value) -> Option<(&'a Value, Option<String>)> {
@@ -498,6 +511,18 @@ fn find_feeds(doc: &Value) -> (Vec<Feed>, Vec<Feed>) {
             let Some((schema, _)) = schema_for(doc, body) else {
                 continue;
             };
+            let takes_pages = query.contains("page") && query.contains("pageSize");
+            if takes_pages && schema.get("type").and_then(Value::as_str) == Some("array") {
+                if let Some(item) = schema.get("items").and_then(item_type) {
+                    paged.push(Feed {
+                        operation_id: id.to_string(),
+                        shape: Shape::BareArray,
+                        item,
+                        optional: BTreeSet::new(),
+                    });
+                }
+                continue;
+            }
             let Some(props) = schema.get("properties").and_then(Value::as_object) else {
                 continue;
             };
@@ -521,17 +546,16 @@ fn find_feeds(doc: &Value) -> (Vec<Feed>, Vec<Feed>) {
                 .filter(|k| !required.contains(k.as_str()))
                 .cloned()
                 .collect();
-            let feed = Feed {
+            let mut feed = Feed {
                 operation_id: id.to_string(),
+                shape: Shape::Paged,
                 item,
                 optional,
             };
-            if query.contains("page")
-                && query.contains("pageSize")
-                && has("page")
-                && has("pageSize")
-                && has("hasMore")
-            {
+            if takes_pages && has("page") && has("pageSize") && has("hasMore") {
+                paged.push(feed);
+            } else if takes_pages && !has("hasMore") {
+                feed.shape = Shape::DataOnly;
                 paged.push(feed);
             } else if query.contains("from") && has("hasMore") && has("continueFrom") {
                 exports.push(feed);
@@ -587,21 +611,42 @@ fn glue(
     for feed in paged {
         let b = builder_ident(&feed.operation_id)?;
         let item = &feed.item;
-        let page = field(feed, "page", "page", quote!(0), true);
-        let page_size = field(feed, "pageSize", "page_size", quote!(0), true);
-        let has_more = field(feed, "hasMore", "has_more", quote!(false), false);
-        let total = if feed.optional.contains("totalCount") {
-            quote!(body.total_count.map(i64::from))
-        } else {
-            quote!(Some(i64::from(body.total_count)))
+        let fetch = match feed.shape {
+            Shape::Paged => {
+                let page = field(feed, "page", "page", quote!(0), true);
+                let page_size = field(feed, "pageSize", "page_size", quote!(0), true);
+                let has_more = field(feed, "hasMore", "has_more", quote!(false), false);
+                let total = if feed.optional.contains("totalCount") {
+                    quote!(body.total_count.map(i64::from))
+                } else {
+                    quote!(Some(i64::from(body.total_count)))
+                };
+                quote! {
+                    let body = self.send().await?.into_inner();
+                    Ok(::st_core::paging::Page { page: #page, page_size: #page_size, has_more: #has_more, total_count: #total, data: body.data })
+                }
+            }
+            // No paging fields in the response: pages are asked for until one comes back
+            // empty (one request more than a `hasMore` flag would need).
+            Shape::BareArray | Shape::DataOnly => {
+                let data = if feed.shape == Shape::BareArray {
+                    quote!(body)
+                } else {
+                    quote!(body.data)
+                };
+                quote! {
+                    let body = self.send().await?.into_inner();
+                    let data = #data;
+                    Ok(::st_core::paging::Page { page: 0, page_size: 0, has_more: !data.is_empty(), total_count: None, data })
+                }
+            }
         };
         impls.push(quote! {
             impl<'a> ::st_core::paging::PagedRequest for builder::#b<'a> {
                 type Item = #item;
                 fn with_page(self, page: i32) -> Self { self.page(page) }
                 async fn fetch_page(self) -> Result<::st_core::paging::Page<#item>, ::st_core::Error> {
-                    let body = self.send().await?.into_inner();
-                    Ok(::st_core::paging::Page { page: #page, page_size: #page_size, has_more: #has_more, total_count: #total, data: body.data })
+                    #fetch
                 }
             }
             impl<'a> builder::#b<'a> {

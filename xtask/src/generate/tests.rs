@@ -634,3 +634,45 @@ fn generation_is_deterministic() {
         assert_eq!(prettyplease::unparse(x), prettyplease::unparse(y));
     }
 }
+
+#[test]
+fn lists_without_paging_fields_are_streamed_until_an_empty_page() {
+    let doc = json!({
+        "paths": {
+            "/bills": {"get": {
+                "operationId": "Bills_GetList",
+                "parameters": [
+                    {"name": "page", "in": "query", "schema": {"type": "integer"}},
+                    {"name": "pageSize", "in": "query", "schema": {"type": "integer"}}
+                ],
+                "responses": {"200": {"content": {"application/json": {"schema":
+                    {"type": "array", "items": {"$ref": "#/components/schemas/Bill"}}}}}}
+            }},
+            "/segments": {"get": {
+                "operationId": "Segments_GetList",
+                "parameters": [
+                    {"name": "page", "in": "query", "schema": {"type": "integer"}},
+                    {"name": "pageSize", "in": "query", "schema": {"type": "integer"}}
+                ],
+                "responses": {"200": {"content": {"application/json": {"schema":
+                    {"$ref": "#/components/schemas/Segments"}}}}}
+            }}
+        },
+        "components": {"schemas": {
+            "Bill": {"type": "object", "properties": {"id": {"type": "integer"}}},
+            "Segments": {"type": "object", "required": ["data"], "properties": {
+                "data": {"type": "array", "items": {"$ref": "#/components/schemas/Bill"}}}}
+        }}
+    });
+    let (paged, _) = find_feeds(&doc);
+    let shapes: Vec<(&str, bool)> = paged
+        .iter()
+        .map(|f| (f.operation_id.as_str(), f.shape == Shape::BareArray))
+        .collect();
+    assert_eq!(
+        shapes,
+        [("Bills_GetList", true), ("Segments_GetList", false)]
+    );
+    assert!(paged.iter().all(|f| f.shape != Shape::Paged));
+    assert_eq!(flat(&paged[0].item), "types :: Bill");
+}

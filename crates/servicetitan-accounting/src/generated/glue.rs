@@ -577,6 +577,49 @@ impl<'a> builder::GlAccountsGetTypeList<'a> {
         ::st_core::paging::pages(self)
     }
 }
+impl<'a> ::st_core::paging::PagedRequest for builder::InventoryBillsGetList<'a> {
+    type Item = types::InventoryBillResponse;
+    fn with_page(self, page: i32) -> Self {
+        self.page(page)
+    }
+    async fn fetch_page(
+        self,
+    ) -> Result<
+        ::st_core::paging::Page<types::InventoryBillResponse>,
+        ::st_core::Error,
+    > {
+        let body = self.send().await?.into_inner();
+        let data = body;
+        Ok(::st_core::paging::Page {
+            page: 0,
+            page_size: 0,
+            has_more: !data.is_empty(),
+            total_count: None,
+            data,
+        })
+    }
+}
+impl<'a> builder::InventoryBillsGetList<'a> {
+    /// Every item of every page, fetching the next page only when needed.
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = Result<types::InventoryBillResponse, ::st_core::Error>,
+    > + Send + Unpin + 'a {
+        ::st_core::paging::items(self)
+    }
+    /// Whole pages, one request each, lazily.
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = Result<
+            ::st_core::paging::Page<types::InventoryBillResponse>,
+            ::st_core::Error,
+        >,
+    > + Send + Unpin + 'a {
+        ::st_core::paging::pages(self)
+    }
+}
 impl<'a> ::st_core::paging::PagedRequest
 for builder::InventoryBillsGetListPaginated<'a> {
     type Item = types::InventoryBillResponse;

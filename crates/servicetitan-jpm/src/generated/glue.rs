@@ -41,6 +41,82 @@ impl<'a> builder::AppointmentsGetList<'a> {
     }
 }
 impl<'a> ::st_core::paging::PagedRequest
+for builder::BudgetCodesListCompanySegments<'a> {
+    type Item = types::SegmentModel;
+    fn with_page(self, page: i32) -> Self {
+        self.page(page)
+    }
+    async fn fetch_page(
+        self,
+    ) -> Result<::st_core::paging::Page<types::SegmentModel>, ::st_core::Error> {
+        let body = self.send().await?.into_inner();
+        let data = body.data;
+        Ok(::st_core::paging::Page {
+            page: 0,
+            page_size: 0,
+            has_more: !data.is_empty(),
+            total_count: None,
+            data,
+        })
+    }
+}
+impl<'a> builder::BudgetCodesListCompanySegments<'a> {
+    /// Every item of every page, fetching the next page only when needed.
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = Result<types::SegmentModel, ::st_core::Error>,
+    > + Send + Unpin + 'a {
+        ::st_core::paging::items(self)
+    }
+    /// Whole pages, one request each, lazily.
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = Result<::st_core::paging::Page<types::SegmentModel>, ::st_core::Error>,
+    > + Send + Unpin + 'a {
+        ::st_core::paging::pages(self)
+    }
+}
+impl<'a> ::st_core::paging::PagedRequest
+for builder::BudgetCodesListProjectSegments<'a> {
+    type Item = types::SegmentModel;
+    fn with_page(self, page: i32) -> Self {
+        self.page(page)
+    }
+    async fn fetch_page(
+        self,
+    ) -> Result<::st_core::paging::Page<types::SegmentModel>, ::st_core::Error> {
+        let body = self.send().await?.into_inner();
+        let data = body.data;
+        Ok(::st_core::paging::Page {
+            page: 0,
+            page_size: 0,
+            has_more: !data.is_empty(),
+            total_count: None,
+            data,
+        })
+    }
+}
+impl<'a> builder::BudgetCodesListProjectSegments<'a> {
+    /// Every item of every page, fetching the next page only when needed.
+    pub fn stream(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = Result<types::SegmentModel, ::st_core::Error>,
+    > + Send + Unpin + 'a {
+        ::st_core::paging::items(self)
+    }
+    /// Whole pages, one request each, lazily.
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = Result<::st_core::paging::Page<types::SegmentModel>, ::st_core::Error>,
+    > + Send + Unpin + 'a {
+        ::st_core::paging::pages(self)
+    }
+}
+impl<'a> ::st_core::paging::PagedRequest
 for builder::BudgetCodesListCompanySegmentItems<'a> {
     type Item = types::SegmentItemModel;
     fn with_page(self, page: i32) -> Self {
