@@ -180,11 +180,19 @@ pub struct Outcome {
     /// Whether specs.lock was rewritten.
     pub lock_written: bool,
     pub report: String,
+    /// The `specs diff` report when specs were replaced, for CHANGELOG.md.
+    pub spec_changes: Option<String>,
 }
 
-pub fn run(sources: &[PathBuf], specs_dir: &Path) -> anyhow::Result<()> {
+/// `cargo xtask specs import`: the import, then the spec changes recorded in the workspace's
+/// CHANGELOG.md (only here, so that imports into scratch or test folders never touch it).
+pub fn run(sources: &[PathBuf], specs_dir: &Path, workspace: &Path) -> anyhow::Result<()> {
     let outcome = import(sources, specs_dir)?;
     print!("{}", outcome.report);
+    if let Some(changes) = &outcome.spec_changes {
+        crate::changelog::record(workspace, changes)?;
+        println!("CHANGELOG.md: the report above is recorded under `Unreleased`");
+    }
     Ok(())
 }
 
@@ -234,6 +242,7 @@ pub fn import(sources: &[PathBuf], specs_dir: &Path) -> anyhow::Result<Outcome> 
         unchanged: 0,
         lock_written: false,
         report: String::new(),
+        spec_changes: None,
     };
     for old in previous.entries() {
         if areas::by_key(&old.area).is_none() {
@@ -360,13 +369,7 @@ pub fn import(sources: &[PathBuf], specs_dir: &Path) -> anyhow::Result<Outcome> 
         let _ = writeln!(out);
         let text = report.to_text();
         out.push_str(&text);
-        if let Some(workspace) = specs_dir.parent() {
-            crate::changelog::record(workspace, &text)?;
-            let _ = writeln!(
-                out,
-                "CHANGELOG.md: the report above is recorded under `Unreleased`"
-            );
-        }
+        outcome.spec_changes = Some(text);
     }
     outcome.report = out;
     Ok(outcome)

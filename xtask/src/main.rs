@@ -97,7 +97,7 @@ fn main() -> anyhow::Result<()> {
     let root = workspace_root();
     match cli.command {
         Command::Specs { command } => match command {
-            SpecsCommand::Import { sources } => import::run(&sources, &root.join("specs")),
+            SpecsCommand::Import { sources } => import::run(&sources, &root.join("specs"), &root),
             SpecsCommand::Diff { old, new, json } => diff::run(&old, &new, json),
         },
         Command::Generate {
